@@ -1,0 +1,136 @@
+# shellcheck shell=bash
+# Copyright: Contributors to the zvm.cloud project
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# Shared by tools/test and tools/demo: source it, do not run it.
+#   ensure_venv        .venv (Python 3.11) with tools/requirements-test.txt, on PATH
+#   seed_ansible_test  offline pip bootstrap for ansible-test (air-gapped support)
+#   stage_collection   copy of the checkout at .build/collections/ansible_collections/zvm/cloud
+#   setup_system       Debian packages the tests use (fence-agents, openssl, shellcheck)
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+VENV=${ZVM_VENV:-$ROOT/.venv}
+TEST_PYTHON=${ZVM_TEST_PYTHON:-python3.11}
+BUILD=$ROOT/.build
+COLLECTIONS=$BUILD/collections
+STAGED=$COLLECTIONS/ansible_collections/zvm/cloud
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+# The virtual environment with the pinned test tooling; reinstalled only when
+# the requirement files or the interpreter version change.
+ensure_venv() {
+    local want have
+    want="$("$TEST_PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])') $(
+        cat "$ROOT/tools/requirements-test.txt" "$ROOT/tools/constraints-test.txt" | sha256sum | cut -d' ' -f1)" || {
+        log "$TEST_PYTHON not found: set ZVM_TEST_PYTHON to a Python 3.11 interpreter"
+        return 1
+    }
+    have=$(cat "$VENV/.zvm-requirements" 2>/dev/null || true)
+    if [ "$have" != "$want" ]; then
+        if [ "${have%% *}" != "${want%% *}" ] || [ ! -x "$VENV/bin/python" ]; then
+            log "creating $VENV with $TEST_PYTHON"
+            rm -rf "$VENV"
+            "$TEST_PYTHON" -m venv "$VENV" || return 1
+        fi
+        log "installing tools/requirements-test.txt into $VENV"
+        mkdir -p "$BUILD"
+        "$VENV/bin/python" -m pip install --disable-pip-version-check \
+            -r "$ROOT/tools/requirements-test.txt" -c "$ROOT/tools/constraints-test.txt" \
+            >"$BUILD/pip-install.log" 2>&1 || {
+            tail -n 40 "$BUILD/pip-install.log" >&2
+            log "pip install failed: the whole log is $BUILD/pip-install.log"
+            return 1
+        }
+        printf '%s\n' "$want" >"$VENV/.zvm-requirements"
+    fi
+    export VIRTUAL_ENV=$VENV
+    case ":$PATH:" in
+        "$VENV/bin:"*) ;;
+        *) export PATH="$VENV/bin:$PATH" ;;
+    esac
+}
+
+# Air-gapped support: ansible-test downloads get-pip.py into
+# ~/.ansible/test/cache/get_pip_<version>.py unless that file exists; put our
+# offline bootstrap (ensurepip + pip install) there instead.
+seed_ansible_test() {
+    "$VENV/bin/python" "$ROOT/tools/seed_ansible_test_cache.py" >/dev/null
+}
+
+# The files of the checkout that git would commit (tracked or untracked, not
+# ignored), or everything but build output outside git.  A copy, not a link:
+# linking the checkout into .build inside itself would make a loop.
+collection_files() {
+    local top
+    top=$(git -C "$ROOT" rev-parse --show-toplevel 2>/dev/null || true)
+    if [ -n "$top" ] && [ "$(cd "$top" && pwd -P)" = "$ROOT" ]; then
+        git -C "$ROOT" ls-files -z --cached --others --exclude-standard |
+            while IFS= read -r -d '' path; do
+                if [ -e "$ROOT/$path" ] || [ -L "$ROOT/$path" ]; then printf '%s\0' "$path"; fi
+            done
+    else
+        (cd "$ROOT" && find . \( -name .git -o -name .venv -o -name .build -o -name __pycache__ \
+            -o -name .pytest_cache -o -path ./tests/output -o -name .ansible \) -prune \
+            -o \( -type f -o -type l \) -print0)
+    fi
+}
+
+stage_collection() {
+    rm -rf "$STAGED"
+    mkdir -p "$STAGED"
+    collection_files | tar -C "$ROOT" --null --files-from=- -cf - | tar -C "$STAGED" -xf - || return 1
+    # ansible-test looks for version control upwards from the collection and
+    # would find the checkout's .git, which ignores .build: give the copy its own.
+    git init -q "$STAGED"
+    export ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS
+}
+
+# Debian packages: fence-agents (interoperability tests), openssl (test
+# certificates), shellcheck (ansible-test sanity's shellcheck test).  Quick
+# when installed.  Exports FENCE_AGENTS_BIN (the fence_* scripts),
+# FENCE_AGENTS_PYTHONPATH (fencing.py) and FENCE_AGENTS_PYTHON.
+installed() {
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+}
+
+setup_system() {
+    local missing=() pkg
+    for pkg in fence-agents openssl shellcheck; do
+        installed "$pkg" || missing+=("$pkg")
+    done
+    if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        log "installing Debian packages: ${missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1 || {
+            apt-get update -qq >/dev/null 2>&1
+            apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1
+        } || log "apt-get install ${missing[*]} failed"
+    fi
+    command -v openssl >/dev/null || log "openssl is not available"
+
+    export FENCE_AGENTS_PYTHON=/usr/bin/python3
+    if installed fence-agents; then
+        export FENCE_AGENTS_BIN=/usr/sbin FENCE_AGENTS_PYTHONPATH=/usr/share/fence
+        return 0
+    fi
+    # Not root, or apt failed: unpack the package into .build/ (without its
+    # dependencies); the agents then run as
+    # PYTHONPATH=$FENCE_AGENTS_PYTHONPATH $FENCE_AGENTS_PYTHON $FENCE_AGENTS_BIN/fence_zvmip
+    local sysroot=$BUILD/fence-agents tmp
+    if [ ! -e "$sysroot/usr/share/fence/fencing.py" ]; then
+        log "unpacking fence-agents into $sysroot"
+        tmp=$(mktemp -d)
+        if (cd "$tmp" && apt-get download fence-agents >/dev/null 2>&1); then
+            rm -rf "$sysroot"
+            mkdir -p "$sysroot"
+            dpkg-deb -x "$tmp"/fence-agents_*.deb "$sysroot"
+        fi
+        rm -rf "$tmp"
+    fi
+    if [ -e "$sysroot/usr/share/fence/fencing.py" ]; then
+        export FENCE_AGENTS_BIN=$sysroot/usr/sbin FENCE_AGENTS_PYTHONPATH=$sysroot/usr/share/fence
+    else
+        log "fence-agents is not available: tests that need it cannot run"
+    fi
+}
