@@ -13,7 +13,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.zvm.cloud.plugins.module_utils.smapi import return_codes
-from ansible_collections.zvm.cloud.plugins.module_utils.smapi.codec import ValidationError  # noqa: F401 (re-export)
 
 # RC 24 reason codes: "syntax error in parameter pp", the reason rr.
 SYNTAX_REASONS = {

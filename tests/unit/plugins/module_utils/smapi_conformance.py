@@ -68,12 +68,10 @@ def _walk(value):
         for k, v in value.items():
             if isinstance(k, str) and k.startswith('_'):
                 continue   # the capturing client's private state, not a decoded value
-            for leaf in _walk(v):
-                yield leaf
+            yield from _walk(v)
     elif isinstance(value, (list, tuple)):
         for v in value:
-            for leaf in _walk(v):
-                yield leaf
+            yield from _walk(v)
     else:
         yield value
 

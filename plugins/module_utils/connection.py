@@ -1,0 +1,101 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the zvm.cloud project
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The SMAPI connection options: one table behind the modules' argument
+spec (with environment fallbacks), the doc fragment ``zvm.cloud.smapi`` and
+the inventory plugin's options.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.basic import env_fallback
+
+# name: (type, default, environment variable, no_log, description)
+OPTIONS = [
+    ('smapi_host', 'str', None, 'ZVM_SMAPI_HOST', False,
+     'Host name or IP address of the z/VM SMAPI server (the TCP/IP stack that runs VSMREQIN/VSMREQI6).'),
+    ('smapi_port', 'int', 44444, 'ZVM_SMAPI_PORT', False,
+     'TCP port of the SMAPI server.'),
+    ('smapi_user', 'str', None, 'ZVM_SMAPI_USER', False,
+     'The z/VM userid that SMAPI authenticates and authorizes requests for.'),
+    ('smapi_password', 'str', None, 'ZVM_SMAPI_PASSWORD', True,
+     'The password of O(smapi_user). It never appears in results, diffs or logs.'),
+    ('smapi_tls', 'bool', False, 'ZVM_SMAPI_TLS', False,
+     'Speak TLS from the first byte, as the SMAPI server does on its TLS port. Strongly recommended: without '
+     'TLS the password crosses the network in clear text.'),
+    ('smapi_tls_verify', 'bool', True, 'ZVM_SMAPI_TLS_VERIFY', False,
+     'Verify the server certificate and host name when O(smapi_tls=true). Turning this off is insecure and '
+     'only meant for test systems with self-signed certificates you cannot distribute.'),
+    ('smapi_ca_path', 'path', None, 'ZVM_SMAPI_CA_PATH', False,
+     'A PEM file or directory of CA certificates to verify the server against, instead of the system store.'),
+    ('smapi_timeout', 'int', 300, 'ZVM_SMAPI_TIMEOUT', False,
+     'Seconds to wait for a reply. Directory-manager writes on a busy system can take minutes.'),
+]
+
+REQUIRED = ('smapi_host', 'smapi_user', 'smapi_password')
+
+
+def argument_spec():
+    """The connection options as an AnsibleModule argument spec."""
+    spec = {}
+    for name, kind, default, env, no_log, _doc in OPTIONS:
+        entry = {'type': kind, 'fallback': (env_fallback, [env])}
+        if default is not None:
+            entry['default'] = default
+        if no_log:
+            entry['no_log'] = True
+        spec[name] = entry
+    return spec
+
+
+def _yaml_scalar(value):
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    return str(value)
+
+
+def doc_options(plugin=False):
+    """The options as documentation YAML.  ``plugin=True`` adds the ``env``
+    entries that non-module plugins (the inventory) resolve options from."""
+    lines = ['options:']
+    for name, kind, default, env, _no_log, doc in OPTIONS:
+        text = doc
+        if not plugin:
+            text += ' If not set, the environment variable E(%s) is used.' % env
+        if name in REQUIRED:
+            text += ' Required, here or in the environment.'
+        lines.append('  %s:' % name)
+        lines.append('    description:')
+        lines.append('      - "%s"' % text.replace('"', '\\"'))
+        lines.append('    type: %s' % kind)
+        if default is not None:
+            lines.append('    default: %s' % _yaml_scalar(default))
+        if plugin:
+            lines.append('    env:')
+            lines.append('      - name: %s' % env)
+    return '\n'.join(lines) + '\n'
+
+
+def client_kwargs(params):
+    """Map module/plugin option values to SmapiClient arguments; raises
+    ValueError naming what is missing."""
+    missing = [n for n in REQUIRED if not params.get(n)]
+    if missing:
+        envs = dict((o[0], o[3]) for o in OPTIONS)
+        raise ValueError('missing SMAPI connection settings: %s (set them as options, through module_defaults '
+                         'group/zvm.cloud.zvm, or in the environment as %s)'
+                         % (', '.join(missing), ', '.join(envs[m] for m in missing)))
+    timeout = float(params.get('smapi_timeout') or 300)
+    return {
+        'host': params['smapi_host'],
+        'port': int(params.get('smapi_port') or 44444),
+        'userid': params['smapi_user'],
+        'password': params['smapi_password'],
+        'tls': bool(params.get('smapi_tls')),
+        'verify': params.get('smapi_tls_verify') is not False,
+        'ca_path': params.get('smapi_ca_path'),
+        'timeout': timeout,
+        'connect_timeout': min(15.0, timeout),
+    }
