@@ -20,7 +20,8 @@ class ModuleDocFragment(object):
 options:
   smapi_host:
     description:
-      - "Host name or IP address of the z/VM SMAPI server (the TCP/IP stack that runs VSMREQIN/VSMREQI6). If not set, the environment variable E(ZVM_SMAPI_HOST) is used. Required, here or in the environment."
+      - "Host name or IP address of the z/VM SMAPI server (the TCP/IP stack that runs VSMREQIN/VSMREQI6). If
+        not set, the environment variable E(ZVM_SMAPI_HOST) is used. Required, here or in the environment."
     type: str
   smapi_port:
     description:
@@ -29,29 +30,37 @@ options:
     default: 44444
   smapi_user:
     description:
-      - "The z/VM userid that SMAPI authenticates and authorizes requests for. If not set, the environment variable E(ZVM_SMAPI_USER) is used. Required, here or in the environment."
+      - "The z/VM userid that SMAPI authenticates and authorizes requests for. If not set, the environment
+        variable E(ZVM_SMAPI_USER) is used. Required, here or in the environment."
     type: str
   smapi_password:
     description:
-      - "The password of O(smapi_user). It never appears in results, diffs or logs. If not set, the environment variable E(ZVM_SMAPI_PASSWORD) is used. Required, here or in the environment."
+      - "The password of O(smapi_user). It never appears in results, diffs or logs. If not set, the
+        environment variable E(ZVM_SMAPI_PASSWORD) is used. Required, here or in the environment."
     type: str
   smapi_tls:
     description:
-      - "Speak TLS from the first byte, as the SMAPI server does on its TLS port. Strongly recommended: without TLS the password crosses the network in clear text. If not set, the environment variable E(ZVM_SMAPI_TLS) is used."
+      - "Speak TLS from the first byte, as the SMAPI server does on its TLS port. Strongly recommended:
+        without TLS the password crosses the network in clear text. If not set, the environment variable
+        E(ZVM_SMAPI_TLS) is used."
     type: bool
     default: false
   smapi_tls_verify:
     description:
-      - "Verify the server certificate and host name when O(smapi_tls=true). Turning this off is insecure and only meant for test systems with self-signed certificates you cannot distribute. If not set, the environment variable E(ZVM_SMAPI_TLS_VERIFY) is used."
+      - "Verify the server certificate and host name when O(smapi_tls=true). Turning this off is insecure and
+        only meant for test systems with self-signed certificates you cannot distribute. If not set, the
+        environment variable E(ZVM_SMAPI_TLS_VERIFY) is used."
     type: bool
     default: true
   smapi_ca_path:
     description:
-      - "A PEM file or directory of CA certificates to verify the server against, instead of the system store. If not set, the environment variable E(ZVM_SMAPI_CA_PATH) is used."
+      - "A PEM file or directory of CA certificates to verify the server against, instead of the system
+        store. If not set, the environment variable E(ZVM_SMAPI_CA_PATH) is used."
     type: path
   smapi_timeout:
     description:
-      - "Seconds to wait for a reply. Directory-manager writes on a busy system can take minutes. If not set, the environment variable E(ZVM_SMAPI_TIMEOUT) is used."
+      - "Seconds to wait for a reply. Directory-manager writes on a busy system can take minutes. If not set,
+        the environment variable E(ZVM_SMAPI_TIMEOUT) is used."
     type: int
     default: 300
 '''
@@ -60,7 +69,8 @@ options:
 options:
   smapi_host:
     description:
-      - "Host name or IP address of the z/VM SMAPI server (the TCP/IP stack that runs VSMREQIN/VSMREQI6). Required, here or in the environment."
+      - "Host name or IP address of the z/VM SMAPI server (the TCP/IP stack that runs VSMREQIN/VSMREQI6).
+        Required, here or in the environment."
     type: str
     env:
       - name: ZVM_SMAPI_HOST
@@ -73,33 +83,38 @@ options:
       - name: ZVM_SMAPI_PORT
   smapi_user:
     description:
-      - "The z/VM userid that SMAPI authenticates and authorizes requests for. Required, here or in the environment."
+      - "The z/VM userid that SMAPI authenticates and authorizes requests for. Required, here or in the
+        environment."
     type: str
     env:
       - name: ZVM_SMAPI_USER
   smapi_password:
     description:
-      - "The password of O(smapi_user). It never appears in results, diffs or logs. Required, here or in the environment."
+      - "The password of O(smapi_user). It never appears in results, diffs or logs. Required, here or in the
+        environment."
     type: str
     env:
       - name: ZVM_SMAPI_PASSWORD
   smapi_tls:
     description:
-      - "Speak TLS from the first byte, as the SMAPI server does on its TLS port. Strongly recommended: without TLS the password crosses the network in clear text."
+      - "Speak TLS from the first byte, as the SMAPI server does on its TLS port. Strongly recommended:
+        without TLS the password crosses the network in clear text."
     type: bool
     default: false
     env:
       - name: ZVM_SMAPI_TLS
   smapi_tls_verify:
     description:
-      - "Verify the server certificate and host name when O(smapi_tls=true). Turning this off is insecure and only meant for test systems with self-signed certificates you cannot distribute."
+      - "Verify the server certificate and host name when O(smapi_tls=true). Turning this off is insecure and
+        only meant for test systems with self-signed certificates you cannot distribute."
     type: bool
     default: true
     env:
       - name: ZVM_SMAPI_TLS_VERIFY
   smapi_ca_path:
     description:
-      - "A PEM file or directory of CA certificates to verify the server against, instead of the system store."
+      - "A PEM file or directory of CA certificates to verify the server against, instead of the system
+        store."
     type: path
     env:
       - name: ZVM_SMAPI_CA_PATH

@@ -10,6 +10,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import textwrap
+
 from ansible.module_utils.basic import env_fallback
 
 # name: (type, default, environment variable, no_log, description)
@@ -68,7 +70,10 @@ def doc_options(plugin=False):
             text += ' Required, here or in the environment.'
         lines.append('  %s:' % name)
         lines.append('    description:')
-        lines.append('      - "%s"' % text.replace('"', '\\"'))
+        wrapped = textwrap.wrap(text.replace('\\', '\\\\').replace('"', '\\"'), 100)
+        lines.append('      - "%s' % wrapped[0])
+        lines.extend('        %s' % w for w in wrapped[1:])
+        lines[-1] += '"'
         lines.append('    type: %s' % kind)
         if default is not None:
             lines.append('    default: %s' % _yaml_scalar(default))

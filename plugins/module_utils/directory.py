@@ -1812,7 +1812,8 @@ _COVERED = (User, Header, Include, Storage, MaxStorage, Class, Account, Machine,
 
 
 def _keyed(entry, cls, key):
-    return dict((getattr(s, key), s) for s in entry.statements if type(s) is cls)
+    # exactly this class: Console and Spool share a base class but are keyed apart
+    return dict((getattr(s, key), s) for s in entry.statements if s.__class__ is cls)
 
 
 def diff(before, after):

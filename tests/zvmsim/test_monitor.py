@@ -254,7 +254,7 @@ def test_rdr_file_query_lines(sim, smapi):
     from tests.zvmsim.conftest import exchange
     layout = layouts.get('System_RDR_File_Query')
     raw = exchange(sim, codec.encode_request(layout, 'MAINT', 'MAINT', 'MAINT', {}))
-    line = raw[20:].split(b'\0')[0].decode()
+    line = raw[20:].split(b'\0', maxsplit=1)[0].decode()
     assert line.startswith('LINUX01  0001 T CON 000000')
     assert line[28:] == ' 001 NONE 01/15 03:00:00 LINUX01   CONSOLE  LINUX01'
     [info] = smapi('System_RDR_File_Query', 'MAINT')['rdr_file_info']

@@ -1,5 +1,3 @@
-from ansible_collections.zvm.cloud.plugins.module_utils.smapi import codec, layouts
-
 # Copyright: Contributors to the zvm.cloud project
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 #
@@ -9,8 +7,9 @@ from ansible_collections.zvm.cloud.plugins.module_utils.smapi import codec, layo
 # captures do not show: functions with no capture, non-empty arrays, the
 # optional columns and records, failing outputs, and the validation of each
 # family of parameters.
-# pylint: disable=missing-module-docstring
+"""Layouts of SMAPI functions, group C (system functions, relocation, VMRM): hand-built bytes both ways."""
 
+from ansible_collections.zvm.cloud.plugins.module_utils.smapi import codec, layouts
 import struct  # pylint: disable=wrong-import-order
 
 import pytest
