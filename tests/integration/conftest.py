@@ -1,0 +1,143 @@
+# Copyright: Contributors to the zvm.cloud project
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Integration tests: real ansible-playbook runs against a real zvmsim.
+
+``play(tasks, ...)`` runs a one-play playbook on localhost whose
+``module_defaults`` point group/zvm.cloud.zvm at the session's simulator,
+and returns a ``PlayRun`` with the exit code, the task results (in order)
+and the SMAPI requests the simulator logged during the run.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import pytest
+import yaml
+
+from zvmsim.testing import ROOT, SimServer
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# A system for the tests: fast soft stops, and a small pool that fills up
+TEST_SYSTEM = {
+    'power': {'soft_stop_seconds': 0},
+    'dasd': [
+        {'volid': 'LX0100', 'devtype': '3390', 'cylinders': 30051, 'rdev': '0100'},
+        {'volid': 'LX0101', 'devtype': '3390', 'cylinders': 30051, 'rdev': '0101'},
+        {'volid': 'LX0102', 'devtype': '3390', 'cylinders': 10017, 'rdev': '0102'},
+        {'volid': 'LX0103', 'devtype': '3390', 'cylinders': 10017, 'rdev': '0103'},
+        {'volid': 'SM0300', 'devtype': '3390', 'cylinders': 3000, 'rdev': '0300'},
+        {'volid': 'FB0200', 'devtype': '9336', 'blocks': 8388608, 'rdev': '0200'},
+        {'volid': 'FB0201', 'devtype': '9336', 'blocks': 8388608, 'rdev': '0201'},
+        {'volid': 'M01RES', 'devtype': '3390', 'cylinders': 10017, 'rdev': '0123', 'system': True},
+    ],
+    'groups': {'POOL1': ['LX0100', 'LX0101'], 'POOL2': ['LX0102', 'LX0103'], 'FBAPOOL': ['FB0200', 'FB0201'],
+               'SMALL': ['SM0300']},
+}
+
+
+def ansible_bin(name):
+    candidate = os.path.join(os.path.dirname(sys.executable), name)
+    return candidate if os.path.exists(candidate) else shutil.which(name)
+
+
+@pytest.fixture(scope='session')
+def collections_path():
+    """A collections tree holding this checkout as zvm.cloud: the one
+    tools/test staged, or a symlink in a temporary directory."""
+    staged = os.environ.get('ANSIBLE_COLLECTIONS_PATH')
+    if staged and os.path.isdir(os.path.join(staged, 'ansible_collections', 'zvm', 'cloud')):
+        yield staged
+        return
+    tmp = tempfile.mkdtemp(prefix='zvm-collections-')
+    os.makedirs(os.path.join(tmp, 'ansible_collections', 'zvm'))
+    os.symlink(ROOT, os.path.join(tmp, 'ansible_collections', 'zvm', 'cloud'))
+    yield tmp
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope='session')
+def zvmsim():
+    with SimServer(config=TEST_SYSTEM) as sim:
+        yield sim
+
+
+class PlayRun:
+    def __init__(self, rc, results, stdout, calls):
+        self.rc = rc
+        self.results = results
+        self.stdout = stdout
+        self.calls = calls
+
+    def result(self, index=-1):
+        return self.results[index]['result']
+
+    def task(self, name):
+        return next(r['result'] for r in self.results if r['task'] == name)
+
+    @property
+    def reads(self):
+        return [c for c in self.calls if not c['write']]
+
+    @property
+    def writes(self):
+        return [c for c in self.calls if c['write']]
+
+    def __repr__(self):
+        failed = [r['result'].get('msg') for r in self.results if r['status'] == 'failed']
+        return 'PlayRun(rc=%d, failures=%r)\n%s' % (self.rc, failed, self.stdout[-3000:])
+
+
+@pytest.fixture(scope='session')
+def play(zvmsim, collections_path, tmp_path_factory):
+    workdir = str(tmp_path_factory.mktemp('plays'))
+    counter = [0]
+
+    def run(tasks, check=False, diff=False, play_vars=None, defaults=True, env=None, hosts='localhost',
+            inventory=None, extra_args=()):
+        counter[0] += 1
+        base = os.path.join(workdir, 'play%03d' % counter[0])
+        play_doc = {'name': 'test', 'hosts': hosts, 'gather_facts': False, 'tasks': tasks}
+        if defaults:
+            play_doc['module_defaults'] = {'group/zvm.cloud.zvm': {
+                'smapi_host': '127.0.0.1', 'smapi_port': zvmsim.port, 'smapi_user': 'MAINT',
+                'smapi_password': 'MAINT'}}
+        if play_vars:
+            play_doc['vars'] = play_vars
+        with open(base + '.yml', 'w') as fh:
+            yaml.safe_dump([play_doc], fh, sort_keys=False)
+        results_path = base + '.results'
+        run_env = dict(os.environ)
+        run_env.update({
+            'ANSIBLE_COLLECTIONS_PATH': collections_path,
+            'ANSIBLE_CALLBACK_PLUGINS': os.path.join(HERE, 'callback_plugins'),
+            'ANSIBLE_CALLBACKS_ENABLED': 'zvm_test_results',
+            'ZVM_TEST_RESULTS': results_path,
+            'ANSIBLE_NOCOLOR': '1',
+            'ANSIBLE_LOCALHOST_WARNING': 'false',
+            'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false',
+            'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
+            'ANSIBLE_HOME': os.path.join(workdir, '.ansible'),
+        })
+        for key in list(run_env):
+            if key.startswith('ZVM_SMAPI_'):
+                del run_env[key]
+        run_env.update(env or {})
+        cmd = [ansible_bin('ansible-playbook'), base + '.yml', '-i', inventory or 'localhost,',
+               '-c', 'local'] + list(extra_args)
+        if check:
+            cmd.append('--check')
+        if diff:
+            cmd.append('--diff')
+        mark = zvmsim.mark()
+        proc = subprocess.run(cmd, env=run_env, cwd=workdir, capture_output=True, text=True, timeout=600, check=False)
+        results = []
+        if os.path.exists(results_path):
+            with open(results_path) as fh:
+                results = [json.loads(line) for line in fh if line.strip()]
+        return PlayRun(proc.returncode, results, proc.stdout + proc.stderr, zvmsim.calls(since=mark))
+    return run
