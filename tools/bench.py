@@ -1,0 +1,133 @@
+# Copyright: Contributors to the zvm.cloud project
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Benchmarks (not timed tests): SMAPI calls counted from zvmsim's request
+log, and wall time as a ratio to a baseline run in the same process.
+
+    tools/bench guests [--guests 50] [--repeat 3]
+
+``guests``: a converged zvm_guest playbook over N guests, against the same
+playbook with ansible.builtin.debug tasks instead (the Ansible overhead
+baseline).  Reports SMAPI calls per guest and the wall-time ratio.
+
+Run it through ``tools/bench`` (which sets up the virtualenv and the staged
+collection).  Results are printed and written as JSON to .build/bench/.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from zvmsim.testing import SimServer  # noqa: E402  pylint: disable=wrong-import-position
+
+
+def _ansible(name):
+    return os.path.join(os.path.dirname(sys.executable), name)
+
+
+def run_playbook(path, env, inventory='localhost,'):
+    started = time.monotonic()
+    proc = subprocess.run([_ansible('ansible-playbook'), path, '-i', inventory, '-c', 'local'], env=env,
+                          capture_output=True, text=True, check=False)
+    elapsed = time.monotonic() - started
+    if proc.returncode:
+        sys.stderr.write(proc.stdout[-4000:] + proc.stderr[-4000:])
+        raise SystemExit('playbook %s failed' % path)
+    recap = [line for line in proc.stdout.splitlines() if line.startswith('localhost')]
+    return elapsed, recap[-1] if recap else ''
+
+
+def base_env(sim, workdir):
+    env = dict(os.environ)
+    env.update(sim.env())
+    env.update({'ANSIBLE_LOCALHOST_WARNING': 'false', 'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false',
+                'ANSIBLE_PYTHON_INTERPRETER': sys.executable, 'ANSIBLE_HOME': os.path.join(workdir, '.ansible')})
+    if not env.get('ANSIBLE_COLLECTIONS_PATH'):
+        raise SystemExit('ANSIBLE_COLLECTIONS_PATH is not set: run this through tools/bench')
+    return env
+
+
+def write_play(path, tasks, hosts='localhost'):
+    with open(path, 'w') as fh:
+        yaml.safe_dump([{'name': 'bench', 'hosts': hosts, 'gather_facts': False, 'tasks': tasks}], fh,
+                       sort_keys=False)
+
+
+def bench_guests(args):
+    """Converged zvm_guest over N seeded guests vs. the same loop of debug tasks."""
+    workdir = tempfile.mkdtemp(prefix='zvm-bench-')
+    with SimServer(seed_guests=args.guests, state_dir=os.path.join(workdir, 'state'),
+                   config={'power': {'soft_stop_seconds': 0}}) as sim:
+        names = sorted(n for n in sim.dump()['directory'] if n.startswith('LNX'))[:args.guests]
+        env = base_env(sim, workdir)
+        declared = {'memory': '2G', 'max_memory': '4G', 'vcpus': 1, 'max_vcpus': 2, 'profile': 'IBMDFLT',
+                    'ipl': '0100', 'disks': [{'vdev': '0100', 'size': '20', 'disk_pool': 'ECKD:POOL1'}]}
+        guest_play = os.path.join(workdir, 'guests.yml')
+        write_play(guest_play, [{'name': 'guests', 'zvm.cloud.zvm_guest': dict(declared, name='{{ item }}'),
+                                 'loop': names}])
+        debug_play = os.path.join(workdir, 'debug.yml')
+        write_play(debug_play, [{'name': 'debug', 'ansible.builtin.debug': {'msg': '{{ item }}'}, 'loop': names}])
+        # one run to converge (the seeded guests already match; this checks it)
+        mark = sim.mark()
+        _elapsed, recap = run_playbook(guest_play, env)
+        converge_writes = len(sim.calls(since=mark, writes=True))
+        guest_times, debug_times, per_guest = [], [], []
+        for _i in range(args.repeat):
+            t, _recap = run_playbook(debug_play, env)
+            debug_times.append(t)
+            mark = sim.mark()
+            t, recap = run_playbook(guest_play, env)
+            guest_times.append(t)
+            calls = sim.calls(since=mark)
+            per_guest.append({'reads': sum(1 for c in calls if not c['write']) / float(len(names)),
+                              'writes': sum(1 for c in calls if c['write']) / float(len(names))})
+            functions = sorted(set(c['function'] for c in calls))
+    result = {
+        'benchmark': 'converged zvm_guest vs ansible.builtin.debug',
+        'guests': len(names),
+        'repeat': args.repeat,
+        'writes_while_converging': converge_writes,
+        'smapi_calls_per_guest': per_guest[-1],
+        'smapi_functions': functions,
+        'wall_seconds_zvm_guest': [round(t, 2) for t in guest_times],
+        'wall_seconds_debug': [round(t, 2) for t in debug_times],
+        'median_ratio': round(statistics.median(guest_times) / statistics.median(debug_times), 2),
+        'last_recap': recap.strip(),
+    }
+    report(result, 'guests')
+
+
+def report(result, name):
+    out = os.path.join(ROOT, '.build', 'bench')
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, name + '.json'), 'w') as fh:
+        json.dump(result, fh, indent=1, sort_keys=True)
+    width = max(len(k) for k in result)
+    for key in sorted(result):
+        print('%-*s  %s' % (width, key, json.dumps(result[key])))
+    print('(written to %s)' % os.path.join(out, name + '.json'))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog='tools/bench')
+    sub = parser.add_subparsers(dest='benchmark')
+    sub.required = True
+    p = sub.add_parser('guests', help=bench_guests.__doc__)
+    p.add_argument('--guests', type=int, default=50)
+    p.add_argument('--repeat', type=int, default=3)
+    p.set_defaults(func=bench_guests)
+    args = parser.parse_args(argv)
+    args.func(args)
+
+
+if __name__ == '__main__':
+    main()
