@@ -154,13 +154,22 @@ class Text:
         # ``pattern``: optional regular expression the record must match at
         # its start (e.g. ``r'(?!PROC )'``), else it is kept in ``_raw``;
         # lets ``OneOf`` tell apart records of the same shape
-        self.pattern = re.compile(pattern, re.S) if isinstance(pattern, str) else pattern
+        self._pattern = pattern
         self.fmt = fmt
         self.slots = []
+        for m in _SLOT.finditer(fmt):
+            name, width, kind = m.group(1), m.group(2), m.group(3) or ''
+            self.slots.append((name, int(width) if width else 0, kind))
+        self.names = [s[0] for s in self.slots]
+        self._regex = None
+
+    def _compile(self):
+        """Regular expressions are built on first use: most of the 188
+        layouts are never used by a given module run."""
         pattern = []
         pos = 0
-        for m in _SLOT.finditer(fmt):
-            pattern.append(re.escape(fmt[pos:m.start()]))
+        for m in _SLOT.finditer(self.fmt):
+            pattern.append(re.escape(self.fmt[pos:m.start()]))
             name, width, kind = m.group(1), m.group(2), m.group(3) or ''
             if width:
                 pattern.append('(?P<%s>.{%d})' % (name, int(width)))
@@ -168,11 +177,23 @@ class Text:
                 pattern.append('(?P<%s>.*)' % name)
             else:
                 pattern.append('(?P<%s>[^ ]*)' % name)
-            self.slots.append((name, int(width) if width else 0, kind))
             pos = m.end()
-        pattern.append(re.escape(fmt[pos:]))
-        self.regex = re.compile(''.join(pattern), re.S)
-        self.names = [s[0] for s in self.slots]
+        pattern.append(re.escape(self.fmt[pos:]))
+        self._regex = re.compile(''.join(pattern), re.S)
+        if isinstance(self._pattern, str):
+            self._pattern = re.compile(self._pattern, re.S)
+
+    @property
+    def regex(self):
+        if self._regex is None:
+            self._compile()
+        return self._regex
+
+    @property
+    def pattern(self):
+        if self._regex is None:
+            self._compile()
+        return self._pattern
 
     def parse(self, text):
         if self.pattern is not None and not self.pattern.match(text):

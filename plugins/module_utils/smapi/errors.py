@@ -12,7 +12,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.zvm.cloud.plugins.module_utils.smapi import return_codes
 
 # RC 24 reason codes: "syntax error in parameter pp", the reason rr.
 SYNTAX_REASONS = {
@@ -33,6 +32,8 @@ SYNTAX_REASONS = {
 
 def describe(function, rc, rs):
     """IBM's meaning of rc/rs for ``function``, or None when undocumented."""
+    # imported here: the table is large and only needed when something fails
+    from ansible_collections.zvm.cloud.plugins.module_utils.smapi import return_codes
     own = return_codes.BY_FUNCTION.get(function, {})
     for key in ('%d_%d' % (rc, rs), '%d' % rc):
         if key in own:
