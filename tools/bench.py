@@ -76,14 +76,19 @@ def bench_guests(args):
                                  'loop': names}])
         debug_play = os.path.join(workdir, 'debug.yml')
         write_play(debug_play, [{'name': 'debug', 'ansible.builtin.debug': {'msg': '{{ item }}'}, 'loop': names}])
+        # context: a module that does nothing, to show Ansible's own cost of running a module
+        ping_play = os.path.join(workdir, 'ping.yml')
+        write_play(ping_play, [{'name': 'ping', 'ansible.builtin.ping': {'data': '{{ item }}'}, 'loop': names}])
         # one run to converge (the seeded guests already match; this checks it)
         mark = sim.mark()
         _elapsed, recap = run_playbook(guest_play, env)
         converge_writes = len(sim.calls(since=mark, writes=True))
-        guest_times, debug_times, per_guest = [], [], []
+        guest_times, debug_times, ping_times, per_guest = [], [], [], []
         for _i in range(args.repeat):
             t, _recap = run_playbook(debug_play, env)
             debug_times.append(t)
+            t, _recap = run_playbook(ping_play, env)
+            ping_times.append(t)
             mark = sim.mark()
             t, recap = run_playbook(guest_play, env)
             guest_times.append(t)
@@ -100,7 +105,10 @@ def bench_guests(args):
         'smapi_functions': functions,
         'wall_seconds_zvm_guest': [round(t, 2) for t in guest_times],
         'wall_seconds_debug': [round(t, 2) for t in debug_times],
+        'wall_seconds_ping_module': [round(t, 2) for t in ping_times],
         'median_ratio': round(statistics.median(guest_times) / statistics.median(debug_times), 2),
+        'median_ratio_to_ping_module': round(statistics.median(guest_times) / statistics.median(ping_times), 2),
+        'seconds_per_guest': round(statistics.median(guest_times) / len(names), 3),
         'last_recap': recap.strip(),
     }
     report(result, 'guests')

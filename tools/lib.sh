@@ -12,7 +12,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 VENV=${ZVM_VENV:-$ROOT/.venv}
 TEST_PYTHON=${ZVM_TEST_PYTHON:-python3.11}
 BUILD=$ROOT/.build
-COLLECTIONS=$BUILD/collections
+# Each tool stages its own copy (ZVM_STAGE names it), so a demo or a
+# benchmark does not pull the tree from under a running ansible-test.
+COLLECTIONS=$BUILD/${ZVM_STAGE:-collections}
 STAGED=$COLLECTIONS/ansible_collections/zvm/cloud
 
 log() { printf '==> %s\n' "$*" >&2; }

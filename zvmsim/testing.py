@@ -33,6 +33,7 @@ class SimServer:
         if state_dir is None:
             self._tmp = tempfile.mkdtemp(prefix='zvmsim-')
             state_dir = self._tmp
+        os.makedirs(state_dir, exist_ok=True)
         self.state_dir = state_dir
         self.host = host
         self.config_path = None
