@@ -42,8 +42,8 @@ def mac_from_macid(macid):
 
 
 def may_couple(tx, userid, switch):
-    """CP couples a NIC to a vswitch only if the switch exists and the guest
-    is authorized (or the switch has no access list)."""
+    """CP couples a NIC to a vswitch only if the switch exists and grants
+    the guest access."""
     if not switch or tx.vswitch(switch) is None:
         return False
     return tx.grant(switch, userid) is not None

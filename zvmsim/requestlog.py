@@ -3,8 +3,8 @@
 """The request log: one JSON line per SMAPI request.
 
 Fields: ``seq`` (position in the log), ``time`` (epoch seconds),
-``request_id``, ``function``, ``target``, ``user`` (the authenticated
-userid), ``rc``, ``rs``, ``ms`` (service time), ``write`` (whether the
+``request_id``, ``function``, ``target``, ``user`` (the userid the
+request named, whether or not it authenticated), ``rc``, ``rs``, ``ms`` (service time), ``write`` (whether the
 function changes state) and ``peer``.  Passwords are never logged.
 Tests and benchmarks count calls from this file (``python -m zvmsim log``).
 """
@@ -56,6 +56,11 @@ def entries(state_dir, since=0, function=None, target=None):
             continue
         out.append(e)
     return out
+
+
+def last_request_id(state_dir):
+    """The highest request id in the log (0 for an empty log)."""
+    return max([e.get('request_id') or 0 for e in iter_entries(state_dir)] or [0])
 
 
 def position(state_dir):

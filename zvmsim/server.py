@@ -44,7 +44,8 @@ class Simulator:
             with self.store.transaction(write=True) as tx:
                 seed.seed(tx, config)
         with self.store.transaction() as tx:
-            self._next_id = tx.meta('next_request_id', 1)
+            # queries do not save the counter; the log has the last id given
+            self._next_id = max(tx.meta('next_request_id', 1), requestlog.last_request_id(state_dir) + 1)
         self._id_lock = threading.Lock()
         users = (config.get('smapi') or {}).get('users') or []
         self.users = dict((str(u['userid']).upper(), str(u['password'])) for u in users)

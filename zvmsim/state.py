@@ -2,10 +2,12 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The simulator's state, kept in SQLite in the state directory.
 
-Every request runs in one transaction (``Store.transaction``): a write
-takes SQLite's write lock at the start (``BEGIN IMMEDIATE``), so directory
-writes are serialized as DirMaint serializes them, and a request's changes
-land completely or not at all, even if the process is killed mid-request.
+Every request's handler runs in one transaction (``Store.transaction``): a
+write takes SQLite's write lock at the start (``BEGIN IMMEDIATE``), so
+directory writes are serialized as DirMaint serializes them, and a request's
+changes land completely or not at all, even if the process is killed
+mid-request.  (Counting fault rules and finishing soft stops that came due
+use short transactions of their own before the handler's.)
 
 Tables:
   meta       key/value (request id counter, seed marker)

@@ -115,6 +115,9 @@ class SimServer:
 
     def __exit__(self, *exc):
         self.stop()
+        if self._tmp:
+            import shutil  # pylint: disable=import-outside-toplevel
+            shutil.rmtree(self._tmp, ignore_errors=True)
 
     # -- observation ----------------------------------------------------------------
     def mark(self):

@@ -8,9 +8,9 @@ manager queries.
 Directory entries live in the ``entries`` table as DirMaint keeps them:
 upper-case 72-column records (``tx.put_entry`` normalizes).  Users are kind
 ``user``, profiles ``profile`` and prototypes ``prototype`` (see
-``profiles.py``); they share one name space there, so a user may not take
-the name of a prototype (a simulator limit: DirMaint keeps prototypes in
-separate files).
+``profiles.py``).  Users and profiles share one name space, as directory
+entries do; prototypes, which DirMaint keeps in files of their own, have
+their own.
 
 Helper API for the other handler modules
 -----------------------------------------

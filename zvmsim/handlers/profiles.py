@@ -6,10 +6,9 @@
 Both are kept in the ``entries`` table, kind ``profile`` and ``prototype``,
 as upper-case 72-column records.  Profiles are directory entries: they share
 the user name space (400/8) and the lock rules of users (``directory.py``).
-Prototypes are DirMaint files with no locks; they use the 416 return codes.
-Because the simulator keeps prototypes in the same table as users, a
-prototype cannot take the name of a user or profile (416/8) and an image
-cannot take the name of a prototype (400/8): a simulator limit.
+Prototypes are DirMaint files with no locks; they use the 416 return codes
+and have a name space of their own (a user and a prototype may share a
+name).
 """
 
 from ansible_collections.zvm.cloud.plugins.module_utils import directory as model
