@@ -300,6 +300,17 @@ def _need(data, pos, size, end, what):
         raise DecodeError('unexpected end of data reading %s at offset %d' % (what, pos))
 
 
+def _prefixed(data, pos, end, what):
+    """Read an int4 length at ``pos``: returns (start, stop) of the data it
+    counts, which must lie within ``end``."""
+    _need(data, pos, 4, end, '%s length' % what)
+    n = _I4.unpack_from(data, pos)[0]
+    pos += 4
+    if n < 0 or pos + n > end:
+        raise DecodeError('%s: length %d runs past the end of the data' % (what, n))
+    return pos, pos + n
+
+
 class Int(Field):
     """A big-endian integer of 1, 4 or 8 bytes."""
 
@@ -427,12 +438,8 @@ class Str(_TextField):
     """An int4 length followed by the characters: ``(string,lo-hi,charNN)``."""
 
     def read(self, data, pos, end):
-        _need(data, pos, 4, end, '%s length' % (self.name or 'string'))
-        n = _I4.unpack_from(data, pos)[0]
-        pos += 4
-        if n < 0 or pos + n > end:
-            raise DecodeError('%s: length %d runs past the end of the data' % (self.name or 'string', n))
-        return self._decode_text(bytes(data[pos:pos + n])), pos + n
+        start, stop = _prefixed(data, pos, end, self.name or 'string')
+        return self._decode_text(bytes(data[start:stop])), stop
 
     def write(self, value, out, fn):
         raw = self._encode_text(value, fn)
@@ -450,12 +457,8 @@ class Bytes(Field):
         self.hi = hi
 
     def read(self, data, pos, end):
-        _need(data, pos, 4, end, self.name)
-        n = _I4.unpack_from(data, pos)[0]
-        pos += 4
-        if n < 0 or pos + n > end:
-            raise DecodeError('%s: length %d runs past the end of the data' % (self.name, n))
-        return bytes(data[pos:pos + n]), pos + n
+        start, stop = _prefixed(data, pos, end, self.name)
+        return bytes(data[start:stop]), stop
 
     def write(self, value, out, fn):
         if isinstance(value, str):
@@ -555,12 +558,7 @@ class KVList(Field):
 
     def read(self, data, pos, end):
         if self.prefix:
-            _need(data, pos, 4, end, 'keyword list length')
-            n = _I4.unpack_from(data, pos)[0]
-            pos += 4
-            if n < 0 or pos + n > end:
-                raise DecodeError('keyword list length %d runs past the end of the data' % n)
-            end = pos + n
+            pos, end = _prefixed(data, pos, end, 'keyword list')
         out = {}
         chunk = bytes(data[pos:end])
         if chunk:
@@ -644,12 +642,7 @@ class CStrList(Field):
 
     def read(self, data, pos, end):
         if self.prefix:
-            _need(data, pos, 4, end, '%s length' % self.name)
-            n = _I4.unpack_from(data, pos)[0]
-            pos += 4
-            if n < 0 or pos + n > end:
-                raise DecodeError('%s: length %d runs past the end of the data' % (self.name, n))
-            end = pos + n
+            pos, end = _prefixed(data, pos, end, self.name)
         stop = end
         if self.separated and pos < end:
             data, pos, end = bytes(data[pos:end]) + b'\x00', 0, end - pos + 1
@@ -692,12 +685,7 @@ class Struct(Field):
 
     def read(self, data, pos, end):
         if self.prefix:
-            _need(data, pos, 4, end, 'structure length')
-            n = _I4.unpack_from(data, pos)[0]
-            pos += 4
-            if n < 0 or pos + n > end:
-                raise DecodeError('structure length %d runs past the end of the data' % n)
-            end = pos + n
+            pos, end = _prefixed(data, pos, end, 'structure')
         out = {}
         for f in self.fields:
             pos = f.read_into(data, pos, end, out)
@@ -770,12 +758,7 @@ class Array(Field):
                 items.append(value)
             return items, pos
         if self.count == 'bytes':
-            _need(data, pos, 4, end, '%s length' % self.name)
-            n = _I4.unpack_from(data, pos)[0]
-            pos += 4
-            if n < 0 or pos + n > end:
-                raise DecodeError('%s: length %d runs past the end of the data' % (self.name, n))
-            end = pos + n
+            pos, end = _prefixed(data, pos, end, self.name)
         while pos < end:
             value, pos = self.item.read(data, pos, end)
             items.append(value)
@@ -889,12 +872,7 @@ class KVStream(Field):
 
     def read(self, data, pos, end):
         if self.prefix:
-            _need(data, pos, 4, end, 'keyword stream length')
-            n = _I4.unpack_from(data, pos)[0]
-            pos += 4
-            if n < 0 or pos + n > end:
-                raise DecodeError('keyword stream length %d runs past the end of the data' % n)
-            end = pos + n
+            pos, end = _prefixed(data, pos, end, 'keyword stream')
         chunk = bytes(data[pos:end])
         if not chunk:
             return {}, end
