@@ -22,6 +22,7 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.zvm.cloud.plugins.module_utils import connection
+from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import SDKBaseException
 from ansible_collections.zvm.cloud.plugins.module_utils.smapi.codec import ValidationError
 from ansible_collections.zvm.cloud.plugins.module_utils.smapi.errors import SmapiError, SmapiRequestError
 
@@ -101,7 +102,7 @@ class ZvmModule(AnsibleModule):
         ``context`` keys (e.g. actions taken so far) go into the result."""
         try:
             yield
-        except (SmapiError, ValidationError, ValueError) as e:
+        except (SmapiError, ValidationError, ValueError, SDKBaseException) as e:
             msg, extra = error_result(e)
             extra.update(context)
             extra['smapi_calls'] = self.smapi_calls()

@@ -12,10 +12,11 @@ module: zvm_guest
 short_description: Manage z/VM guests (virtual machines), their disks and power state
 version_added: 0.1.0
 description:
-  - Declare a z/VM guest, its CPUs, memory and minidisks, and whether it runs.
+  - Declare a z/VM guest, its CPUs, memory, minidisks and NICs, and whether it runs.
     The module reads the guest's directory entry and CP state, then applies only
     the changes needed, over SMAPI.
-  - A converged guest costs two SMAPI reads and no writes.
+  - A converged guest costs two SMAPI reads and no writes; three when it runs and O(nics) is set
+    (one more for its active NICs).
   - Changes to the directory entry are made under Image_Lock_DM, with
     Image_Replace_DM, so concurrent changes by others are not lost.
   - Creation is all or nothing. If a disk cannot be made, for example because
@@ -139,6 +140,49 @@ options:
       - Remove minidisks that exist but are not listed in O(disks).
     type: bool
     default: false
+  nics:
+    description:
+      - The guest's QDIO NICs (NICDEF statements), each as M(zvm.cloud.zvm_nic) declares one; the same code
+        does the work. Missing NICs are created, existing ones are made as declared.
+      - A running guest's NICs are changed too (defined, coupled, uncoupled), as with
+        M(zvm.cloud.zvm_nic) O(zvm.cloud.zvm_nic#module:active=true); for a guest that is off, the directory only.
+      - NICs that exist but are not listed are removed only with O(purge_nics=true).
+    type: list
+    elements: dict
+    suboptions:
+      vdev:
+        description:
+          - Virtual device number of the NIC, 1 to 4 hex digits; it uses the next two as well.
+        type: str
+        required: true
+      vswitch:
+        description:
+          - The virtual switch the NIC couples to; not set means coupled to none.
+        type: str
+      vlan_id:
+        description:
+          - The VLAN ID (1 to 4094) on the NICDEF, for a VLAN-aware switch; not set means none.
+        type: int
+      port_type:
+        description:
+          - The port type on the NICDEF, for a VLAN-aware switch; not set means none.
+        type: str
+        choices: [ACCESS, TRUNK]
+      mac_address:
+        description:
+          - The MAC address (z/VM uses its last three bytes as the NICDEF MACID), or just the 6 hex
+            digits of the MACID. Not set means left as it is.
+        type: str
+      nic_id:
+        description:
+          - An identifier of the NIC for other tools, kept with it in the directory (see
+            M(zvm.cloud.zvm_nic) O(zvm.cloud.zvm_nic#module:nic_id)). Not set means left as it is.
+        type: str
+  purge_nics:
+    description:
+      - Remove NICs that exist but are not listed in O(nics) (from the running guest too).
+    type: bool
+    default: false
   stop_mode:
     description:
       - How V(stopped), V(restarted) and V(absent) stop a running guest. V(soft) signals its operating
@@ -158,6 +202,8 @@ notes:
     can be set once per play with C(module_defaults).
 seealso:
   - module: zvm.cloud.zvm_facts
+  - module: zvm.cloud.zvm_nic
+  - module: zvm.cloud.zvm_vswitch
 '''
 
 EXAMPLES = r'''
@@ -187,6 +233,9 @@ EXAMPLES = r'''
           - vdev: "0101"
             size: 1G
             format: swap
+        nics:
+          - vdev: "1000"
+            vswitch: VSW1
 
     - name: Give it more memory (applies at the next logon)
       zvm.cloud.zvm_guest:
@@ -232,7 +281,8 @@ actions:
   returned: always
   type: list
   elements: str
-  sample: ['create guest LINUX01', 'create disk 0100 (10G in ECKD:POOL1)', 'start']
+  sample: ['create guest LINUX01', 'create disk 0100 (10G in ECKD:POOL1)', 'create NICDEF 1000 (QDIO)',
+           'couple NICDEF 1000 to VSW1', 'start']
 restart_required:
   description: True when a change takes effect only at the next logon of the running guest.
   returned: always
@@ -250,7 +300,7 @@ smapi_calls:
   sample: {reads: 2, writes: 0}
 '''
 
-from ansible_collections.zvm.cloud.plugins.module_utils import directory, validation
+from ansible_collections.zvm.cloud.plugins.module_utils import directory, nics, validation
 from ansible_collections.zvm.cloud.plugins.module_utils.base import ZvmModule
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk import disks as disk_specs
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.base import POWER_OFF, POWER_ON
@@ -284,6 +334,15 @@ def argument_spec():
             is_boot_disk=dict(type='bool', default=False),
         )),
         purge_disks=dict(type='bool', default=False),
+        nics=dict(type='list', elements='dict', options=dict(
+            vdev=dict(type='str', required=True),
+            vswitch=dict(type='str'),
+            vlan_id=dict(type='int'),
+            port_type=dict(type='str', choices=['ACCESS', 'TRUNK']),
+            mac_address=dict(type='str'),
+            nic_id=dict(type='str'),
+        )),
+        purge_nics=dict(type='bool', default=False),
         stop_mode=dict(type='str', default='soft', choices=['soft', 'immediate']),
         stop_timeout=dict(type='int', default=300),
     )
@@ -310,6 +369,34 @@ class GuestRun:
         for d in disks:
             clean.append(dict((k, v) for k, v in d.items() if v is not None))
         return disk_specs.normalize(clean, self.p['disk_pool'], used_vdevs=())
+
+    def nic_specs(self):
+        if self.p['nics'] is None:
+            return None
+        specs = [nics.normalize(dict(n), 'nics[%d].' % (i + 1)) for i, n in enumerate(self.p['nics'])]
+        nics.check_unique(specs)
+        return specs
+
+    def plan_nics(self, name, entry, specs, adapters, disks):
+        """The NIC plans (zvm.cloud.zvm_nic's code), checked against the
+        disks to be created and the vswitches, before anything changes."""
+        more = [(int(d['vdev'], 16), 1, 'disk %s' % d['vdev']) for d in disks]
+        plans = []
+        for spec in specs:
+            if entry.find_nic(spec['vdev']) is None:
+                nics.check_room(entry, spec, more)
+            plans.append(nics.plan(entry, spec, adapters))
+        if self.p['purge_nics']:
+            declared = set(s['vdev'] for s in specs)
+            for nic in entry.nics:
+                if nic.vdev not in declared:
+                    plans.append(nics.plan(entry, nics.normalize({'vdev': nic.vdev, 'state': 'absent'}), adapters))
+        for warning in nics.check_vswitches(self.sdk, name, [p for p in plans if p.changed]):
+            self.module.warn(warning)
+        for p in plans:
+            for note in p.notes:
+                self.module.warn(note)
+        return plans
 
     # -- the directory entry --------------------------------------------------------------
     def apply_settings(self, entry, creating=False):
@@ -471,11 +558,15 @@ class GuestRun:
                                      max_cpu=p['max_vcpus'] or vcpus, max_mem=p['max_memory'], ipl_from=ipl,
                                      account=p['account'] or '', password=p['password'], logonby=p['logonby'])
         self.check_pools(specs)
+        nic_plans = self.plan_nics(name, entry, self.nic_specs() or [], None, specs)
         self.actions.append('create guest %s' % name)
         for spec in specs:
             self.actions.append('create disk %s (%s%s)' % (spec['vdev'], spec['size'],
                                                            ' in %s' % spec['disk_pool'] if spec['pool']
                                                            else ' V-DISK'))
+        for plan in nic_plans:
+            self.actions.extend(plan.actions)
+            nics.apply_to_entry(entry, plan.spec)
         after = entry.copy()
         for spec in specs:
             self.predict_disk(after, spec)
@@ -495,6 +586,11 @@ class GuestRun:
         to_create, to_delete = self.plan_disks(before, specs)
         power, paused = self.read_power(name)
         self.before_power = power
+        nic_plans = []
+        nic_specs = self.nic_specs()
+        if nic_specs is not None:
+            adapters = self.sdk._nic_adapters(name) if power == POWER_ON else None
+            nic_plans = [p for p in self.plan_nics(name, before, nic_specs, adapters, to_create) if p.changed]
         changes = directory.diff(before, after)
         if settings_changed:
             self.actions.append('update directory entry: %s' % ', '.join(
@@ -512,6 +608,9 @@ class GuestRun:
         for vdev in to_delete:
             self.actions.append('delete disk %s' % vdev)
             after.remove_mdisk(vdev)
+        for plan in nic_plans:
+            self.actions.extend(plan.actions)
+            nics.apply_to_entry(after, plan.spec)
         if not self.check:
             if settings_changed:
                 self.sdk._modify_directory(name, self.apply_settings)
@@ -519,9 +618,11 @@ class GuestRun:
                 self.sdk.create_disk_specs(name, to_create, active=(power == POWER_ON))
             if to_delete:
                 self.sdk.guest_delete_disks(name, to_delete)
+            for plan in nic_plans:
+                self.sdk.nic_apply(name, plan)
         power, paused = self.converge_power(name, power, paused)
         changed = bool(self.actions)
-        if changed and not self.check and (settings_changed or to_create or to_delete):
+        if changed and not self.check and (settings_changed or to_create or to_delete or nic_plans):
             after = self.sdk._require_directory(name)
         return self.result(changed, before, after, power, paused)
 

@@ -21,7 +21,8 @@ __metaclass__ = type
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.base import SDKBase
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.guest import GuestMixin
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.host import HostMixin
+from ansible_collections.zvm.cloud.plugins.module_utils.sdk.network import NetworkMixin
 
 
-class SDKAPI(GuestMixin, HostMixin, SDKBase):
+class SDKAPI(GuestMixin, HostMixin, NetworkMixin, SDKBase):
     """The SDK over one SMAPI connection profile (see ``SDKBase``)."""

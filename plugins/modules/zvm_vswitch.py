@@ -1,0 +1,417 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the zvm.cloud project
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: zvm_vswitch
+short_description: Manage z/VM virtual switches and who may use them
+version_added: 0.1.0
+description:
+  - Declare a z/VM virtual switch (vswitch), its OSA uplinks and VLAN settings, and the guests
+    authorized to couple to it (grants), over SMAPI.
+  - The module reads the switch with one Virtual_Network_Vswitch_Query_Extended and changes only the
+    attributes that differ, with one Virtual_Network_Vswitch_Set_Extended. A converged switch costs one
+    SMAPI read and no writes.
+  - Attributes that SET VSWITCH cannot change in place (O(network_type), O(vlan_id), O(native_vlan_id),
+    a change to or from O(connection=NOUPLINK)) are reported as an error that names them; nothing is
+    changed then. Delete the switch (O(state=absent)) and declare it again to change them.
+  - Grants are per user. A grant that already exists as declared is never issued again (that would
+    disturb the guest's connection). More VLAN IDs or another promiscuous mode are granted in place;
+    fewer VLAN IDs need a revoke and a new grant, after which the guest's running NICs that were coupled
+    to the switch are coupled again.
+  - Several tasks (or forks) may change the grants of one switch at the same time, each for its own users.
+author:
+  - zvm.cloud maintainers (@zvm-cloud)
+extends_documentation_fragment:
+  - zvm.cloud.smapi
+attributes:
+  check_mode:
+    support: full
+    description: Predicts exactly what would change and makes no SMAPI write.
+  diff_mode:
+    support: full
+    description: Shows the switch's attributes and its access list before and after.
+options:
+  name:
+    description:
+      - The name of the virtual switch, 1 to 8 characters of A-Z, 0-9, @ # $ _.
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) creates the switch if needed and makes it as declared; V(absent) deletes it
+        (CP uncouples its NICs and forgets its access list).
+    type: str
+    choices: [present, absent]
+    default: present
+  real_device_address:
+    description:
+      - Up to three real OSA device numbers the switch uses as uplinks, separated by blanks or commas,
+        such as V(0600) or V(0600 0610). A port may follow, as in V(0600.P1). V(NONE) or an empty
+        string means no uplink.
+      - Quote device numbers in YAML, as in V("0600"); unquoted, C(0600) is read as an octal number.
+    type: str
+  controller:
+    description:
+      - The TCP/IP controller user that runs the uplink, or V(*) for any. Compared only while the switch
+        is connected to a real device (SMAPI shows no controller otherwise).
+    type: str
+  connection:
+    description:
+      - V(CONNECT) to activate the uplink, V(DISCONNECT) to keep it inactive. V(NOUPLINK) makes a switch
+        that never has an uplink; it cannot be set or unset in place.
+    type: str
+    choices: [CONNECT, DISCONNECT, NOUPLINK]
+  network_type:
+    description:
+      - V(ETHERNET) (layer 2, the default when the switch is created) or V(IP) (layer 3). Cannot change
+        in place.
+    type: str
+    choices: [ETHERNET, IP]
+  router:
+    description:
+      - For an V(IP) switch, whether the OSA is a primary router (V(PRIROUTER)) or not (V(NONROUTER)).
+    type: str
+    choices: [NONROUTER, PRIROUTER]
+  vlan_id:
+    description:
+      - V(UNAWARE) (the default when the switch is created), V(AWARE), or the switch's default VLAN ID
+        (1 to 4094), which makes it VLAN aware. Cannot change in place.
+    type: str
+    aliases: [vid]
+  port_type:
+    description:
+      - The default port type of a VLAN-aware switch's users.
+    type: str
+    choices: [ACCESS, TRUNK]
+  native_vlan_id:
+    description:
+      - The native VLAN ID of a VLAN-aware switch (1 to 4094). Cannot change in place.
+    type: int
+  gvrp:
+    description:
+      - Whether a VLAN-aware switch uses GVRP to register its VLANs with the physical switch.
+    type: bool
+  queue_memory_limit:
+    description:
+      - Megabytes of storage (1 to 8) for each NIC's data buffers.
+    type: int
+  persist:
+    description:
+      - Also make each change in the system configuration file, so it survives an IPL of z/VM.
+    type: bool
+    default: true
+  grants:
+    description:
+      - Users authorized to couple to the switch. Users not listed are left as they are unless
+        O(purge_grants=true).
+    type: list
+    elements: dict
+    suboptions:
+      userid:
+        description:
+          - The guest's userid.
+        type: str
+        required: true
+      vlan_ids:
+        description:
+          - VLAN IDs (1 to 4094) or ranges such as V(200-210) the user may use, on a VLAN-aware switch.
+            Left as they are when not given.
+        type: list
+        elements: str
+      port_type:
+        description:
+          - V(ACCESS) (one VLAN, untagged) or V(TRUNK) (tagged). SMAPI does not show a grant's port type,
+            so it is set when the grant is made (or made again because VLAN IDs are taken away) and never
+            compared. An ACCESS grant has at most one VLAN ID.
+        type: str
+        choices: [ACCESS, TRUNK]
+      promiscuous:
+        description:
+          - Whether the user's NICs see all traffic on the switch. Left as it is when not given.
+        type: bool
+  purge_grants:
+    description:
+      - Revoke the users that are authorized but not listed in O(grants). Do not use it from several
+        tasks that each list only some users of the same switch.
+    type: bool
+    default: false
+notes:
+  - All modules of this collection share the action group C(zvm.cloud.zvm), so the connection options
+    can be set once per play with C(module_defaults).
+seealso:
+  - module: zvm.cloud.zvm_nic
+  - module: zvm.cloud.zvm_guest
+'''
+
+EXAMPLES = r'''
+- name: A VLAN-aware switch on OSA 0610 with two guests on VLAN 100 and a trunk user
+  zvm.cloud.zvm_vswitch:
+    name: VSWPROD
+    real_device_address: "0610"
+    vlan_id: "100"
+    port_type: ACCESS
+    grants:
+      - userid: LINUX01
+        vlan_ids: ["100"]
+      - userid: LINUX02
+        vlan_ids: ["100"]
+      - userid: ROUTER1
+        port_type: TRUNK
+        vlan_ids: ["100", "200-210"]
+
+- name: Let only the declared guests use it
+  zvm.cloud.zvm_vswitch:
+    name: VSWPROD
+    grants:
+      - userid: LINUX01
+    purge_grants: true
+
+- name: Take the uplink down for maintenance (not saved in SYSTEM CONFIG)
+  zvm.cloud.zvm_vswitch:
+    name: VSWPROD
+    connection: DISCONNECT
+    persist: false
+
+- name: Delete the switch
+  zvm.cloud.zvm_vswitch:
+    name: VSWPROD
+    state: absent
+'''
+
+RETURN = r'''
+vswitch:
+  description: The switch's attributes after the run (predicted in check mode); null when absent.
+    An attribute SMAPI does not show (the controller of a disconnected switch) is null.
+  returned: always
+  type: dict
+  sample:
+    name: VSWPROD
+    real_device_address: ['0610']
+    controller: DTCVSW1
+    connection: CONNECT
+    network_type: ETHERNET
+    router: null
+    vlan_id: 100
+    port_type: ACCESS
+    native_vlan_id: 100
+    gvrp: true
+    queue_memory_limit: 8
+grants:
+  description: The access list after the run. O(grants[].port_type) is null where SMAPI does not show it.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{userid: LINUX01, vlan_ids: [100], promiscuous: false, port_type: null}]
+actions:
+  description: What was done (or, in check mode, would be done), in order.
+  returned: always
+  type: list
+  elements: str
+  sample: ['set vswitch VSWPROD: queue_memory_limit 8 -> 4', 'grant LINUX02 on VSWPROD VLAN 100']
+changes:
+  description: The attributes that changed, each with its value before and after.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{attribute: queue_memory_limit, before: 8, after: 4}]
+smapi_calls:
+  description: Number of SMAPI requests this run made, split into reads and writes.
+  returned: always
+  type: dict
+  sample: {reads: 1, writes: 0}
+'''
+
+from ansible_collections.zvm.cloud.plugins.module_utils import validation, vswitches
+from ansible_collections.zvm.cloud.plugins.module_utils.base import ZvmModule
+from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import SDKInvalidInputFormat
+from ansible_collections.zvm.cloud.plugins.module_utils.sdk.network import yes_no
+from ansible_collections.zvm.cloud.plugins.module_utils.smapi.errors import SmapiRequestError
+
+
+def argument_spec():
+    return dict(
+        name=dict(type='str', required=True),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        real_device_address=dict(type='str'),
+        controller=dict(type='str'),
+        connection=dict(type='str', choices=['CONNECT', 'DISCONNECT', 'NOUPLINK']),
+        network_type=dict(type='str', choices=['ETHERNET', 'IP']),
+        router=dict(type='str', choices=['NONROUTER', 'PRIROUTER']),
+        vlan_id=dict(type='str', aliases=['vid']),
+        port_type=dict(type='str', choices=['ACCESS', 'TRUNK']),
+        native_vlan_id=dict(type='int'),
+        gvrp=dict(type='bool'),
+        queue_memory_limit=dict(type='int'),
+        persist=dict(type='bool', default=True),
+        grants=dict(type='list', elements='dict', options=dict(
+            userid=dict(type='str', required=True),
+            vlan_ids=dict(type='list', elements='str'),
+            port_type=dict(type='str', choices=['ACCESS', 'TRUNK']),
+            promiscuous=dict(type='bool'),
+        )),
+        purge_grants=dict(type='bool', default=False),
+    )
+
+
+class VswitchRun:
+    """One run of the module: read, plan, apply, report."""
+
+    def __init__(self, module):
+        self.module = module
+        self.p = module.params
+        self.check = module.check_mode
+        self.sdk = module.sdk
+        self.actions = []
+        self.changes = []
+
+    def run(self):
+        p = self.p
+        try:
+            name = validation.vswitch_name(p['name'], 'name')
+        except ValueError as e:
+            raise SDKInvalidInputFormat(str(e))
+        declared = vswitches.normalize(p)
+        grants = vswitches.normalize_grants(p['grants'])
+        record = self.sdk._vswitch_record(name)
+        if p['state'] == 'absent':
+            return self.absent(name, record)
+        if record is None:
+            record = self.create(name, declared, grants)
+            if record is None:      # check mode, or created
+                return self.result(name, None, None, self.predicted)
+        return self.update(name, record, declared, grants)
+
+    # -- absent ---------------------------------------------------------------------------
+    def absent(self, name, record):
+        if record is None:
+            return self.result(name, None, None, None)
+        before = vswitches.observe(record)
+        self.actions.append('delete vswitch %s' % name)
+        if not self.check:
+            self.sdk.vswitch_delete(name, persist=self.p['persist'])
+        return self.result(name, before, None, None)
+
+    # -- create ---------------------------------------------------------------------------
+    def create(self, name, declared, grants):
+        """Create the switch and its grants.  Returns the record to go on
+        with when another process created it at the same time (212/36),
+        else None (``self.predicted`` holds the result)."""
+        attrs = vswitches.creation_attributes(declared)
+        vswitches.check_grants(grants, attrs)
+        ops, after_grants = vswitches.plan_grants(grants, {}, {}, False)
+        args = vswitches.create_arguments(declared, self.p['persist'])
+        self.actions.append('create vswitch %s (%s%s, %s)' % (
+            name, attrs['network_type'], ', VLAN %s' % attrs['vlan_id'] if attrs['vlan_id'] != 'UNAWARE'
+            else ', VLAN UNAWARE', 'real devices %s' % ' '.join(attrs['real_device_address'])
+            if attrs['real_device_address'] else 'no real devices'))
+        self.predicted = {'name': name, 'attributes': attrs, 'grants': after_grants, 'coupled': {}}
+        if self.check:
+            self.describe_grants(name, ops)
+            return None
+        try:
+            self.sdk.vswitch_create(name, **args)
+        except SmapiRequestError as e:
+            if not e.matches(212, 36):
+                raise
+            # another task created it in the meantime: converge the one that exists
+            self.actions.pop()
+            record = self.sdk._vswitch_record(name)
+            if record is not None:
+                return record
+            raise
+        self.describe_grants(name, ops)
+        try:
+            self.apply_grants(name, ops)
+        except Exception:
+            try:
+                self.sdk.vswitch_delete(name, persist=self.p['persist'])
+                self.actions.append('deleted vswitch %s again, since a grant failed' % name)
+            except Exception:  # pylint: disable=broad-except
+                pass
+            raise
+        self.predicted = vswitches.observe(self.sdk._vswitch_record(name))
+        return None
+
+    # -- update ---------------------------------------------------------------------------
+    def update(self, name, record, declared, grants):
+        before = vswitches.observe(record)
+        changes, params, problems, unverified = vswitches.compare(declared, before['attributes'])
+        if problems:
+            raise SDKInvalidInputFormat(
+                'vswitch %s: SET VSWITCH cannot change %s in place; nothing was changed. Delete the vswitch '
+                '(state: absent) and declare it again to change that' % (name, '; '.join(problems)))
+        for item in unverified:
+            self.module.warn('vswitch %s: the declared %s is not compared' % (name, item))
+        attrs = dict(before['attributes'])
+        for attr, _old, new in changes:
+            attrs[attr] = [t.split('.')[0] for t in (new or '').split()] if attr == 'real_device_address' else new
+        vswitches.check_grants(grants, attrs, before['grants'])
+        ops, after_grants = vswitches.plan_grants(grants, before['grants'], before['coupled'],
+                                                  self.p['purge_grants'])
+        self.changes = [{'attribute': a, 'before': b, 'after': n} for a, b, n in changes]
+        if params:
+            self.actions.append('set vswitch %s: %s' % (name, ', '.join(
+                '%s %s -> %s' % (a, '-' if b is None else b, '-' if n is None else n) for a, b, n in changes)))
+        self.describe_grants(name, ops)
+        if not self.check:
+            if params:
+                self.sdk._call('Virtual_Network_Vswitch_Set_Extended', self.sdk.client.userid, switch_name=name,
+                               persist=yes_no(self.p['persist']), **params)
+            self.apply_grants(name, ops)
+        after = {'name': name, 'attributes': attrs, 'grants': after_grants, 'coupled': before['coupled']}
+        if self.actions and not self.check:
+            after = vswitches.observe(self.sdk._vswitch_record(name))
+        return self.result(name, before, after, None)
+
+    # -- grants ---------------------------------------------------------------------------
+    def describe_grants(self, name, ops):
+        for op in ops:
+            self.actions.append(vswitches.describe_op(name, op))
+
+    def apply_grants(self, name, ops):
+        persist = self.p['persist']
+        for op in ops:
+            if op['op'] in ('revoke', 'regrant'):
+                self.sdk._vswitch_revoke(name, op['userid'], persist=persist)
+            if op['op'] in ('grant', 'regrant'):
+                self.sdk._vswitch_grant(name, op['userid'], vlan_ids=op['vlans'], port_type=op['port_type'],
+                                        promiscuous=op['promiscuous'], persist=persist)
+            for vdev in op['recouple']:
+                self.sdk._call('Virtual_Network_Adapter_Connect_Vswitch', op['userid'], image_device_number=vdev,
+                               switch_name=name, ok=[(204, 20)])
+
+    # -- result ---------------------------------------------------------------------------
+    def result(self, name, before, after, predicted):
+        after = after or predicted
+        out = {
+            'changed': bool(self.actions),
+            'actions': self.actions,
+            'vswitch': dict(after['attributes'], name=name) if after else None,
+            'grants': vswitches.grants_list(after['grants']) if after else [],
+            'changes': self.changes,
+            'smapi_calls': self.module.smapi_calls(),
+        }
+        if self.module._diff:
+            out['diff'] = {
+                'before': vswitches.render(name, before['attributes'], before['grants']) if before else '',
+                'after': vswitches.render(name, after['attributes'], after['grants']) if after else '',
+                'before_header': 'vswitch %s' % name, 'after_header': 'vswitch %s' % name}
+        return out
+
+
+def main():
+    module = ZvmModule(argument_spec=argument_spec())
+    run = VswitchRun(module)
+    with module.errors(actions=run.actions):
+        result = run.run()
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
