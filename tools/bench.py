@@ -4,10 +4,19 @@
 log, and wall time as a ratio to a baseline run in the same process.
 
     tools/bench guests [--guests 50] [--repeat 3]
+    tools/bench facts [--guests 1000] [--connections 8] [--no-serial]
 
 ``guests``: a converged zvm_guest playbook over N guests, against the same
 playbook with ansible.builtin.debug tasks instead (the Ansible overhead
 baseline).  Reports SMAPI calls per guest and the wall-time ratio.
+
+``facts``: the read side at scale, on a simulator seeded with N guests:
+SMAPI calls and wall time of ``zvm_facts gather_subset=guests`` and of
+``ansible-inventory --list`` without definitions (latency model at zero),
+against ``ansible localhost -m ansible.builtin.ping``; then, with the
+realistic latency profile, ``gather_subset=definitions`` on up to
+``--connections`` connections against a serial run (``max_connections=1``),
+and whether the two results are identical.
 
 Run it through ``tools/bench`` (which sets up the virtualenv and the staged
 collection).  Results are printed and written as JSON to .build/bench/.
@@ -114,6 +123,96 @@ def bench_guests(args):
     report(result, 'guests')
 
 
+def run_timed(cmd, env, cwd):
+    """(seconds, stdout) of a command that must succeed."""
+    started = time.monotonic()
+    proc = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True, check=False)
+    elapsed = time.monotonic() - started
+    if proc.returncode:
+        sys.stderr.write(proc.stdout[-4000:] + proc.stderr[-4000:])
+        raise SystemExit('%s failed' % ' '.join(cmd[:4]))
+    return elapsed, proc.stdout
+
+
+def adhoc(module, args, env, cwd):
+    """``ansible localhost -m module -a args``: (seconds, result dict)."""
+    cmd = [_ansible('ansible'), 'localhost', '-m', module] + (['-a', args] if args else [])
+    elapsed, out = run_timed(cmd, env, cwd)
+    return elapsed, json.loads(out.split('=>', 1)[1])
+
+
+def call_summary(calls):
+    counts = {}
+    for c in calls:
+        counts[c['function']] = counts.get(c['function'], 0) + 1
+    return {'total': len(calls), 'writes': sum(1 for c in calls if c['write']), 'functions': counts}
+
+
+def bench_facts(args):
+    """zvm_facts and the zvm inventory on N seeded guests: calls, wall time, concurrency."""
+    workdir = tempfile.mkdtemp(prefix='zvm-bench-facts-')
+    state = os.path.join(workdir, 'state')
+    inventory = os.path.join(workdir, 'bench.zvm.yml')
+    with open(inventory, 'w') as fh:
+        yaml.safe_dump({'plugin': 'zvm.cloud.zvm', 'definitions': False}, fh)
+    result = {'benchmark': 'zvm_facts and the zvm inventory plugin at scale', 'seeded_guests': args.guests}
+    with SimServer(seed_guests=args.guests, state_dir=state) as sim:
+        # z/VM compares passwords without case; 'maint' keeps no_log masking out of the facts
+        env = dict(base_env(sim, workdir), **sim.env(password='maint'))
+        result['directory_entries'] = len(sim.dump()['directory'])
+        adhoc('ansible.builtin.ping', '', env, workdir)          # warm caches once
+        ping = min(adhoc('ansible.builtin.ping', '', env, workdir)[0] for _i in range(args.repeat))
+        result['baseline_ping_seconds'] = round(ping, 2)
+        times = []
+        for _i in range(args.repeat):
+            mark = sim.mark()
+            elapsed, out = adhoc('zvm.cloud.zvm_facts', 'gather_subset=guests', env, workdir)
+            times.append(elapsed)
+            calls = sim.calls(since=mark)
+        guests = out['ansible_facts']['zvm']['guests']
+        result['facts_guests'] = {'smapi_calls': call_summary(calls), 'seconds': round(min(times), 2),
+                                  'ratio_to_ping': round(min(times) / ping, 2), 'guests': len(guests),
+                                  'logged_on': sum(1 for g in guests.values() if g['power_state'] == 'on')}
+        times = []
+        for _i in range(args.repeat):
+            mark = sim.mark()
+            elapsed, out = run_timed([_ansible('ansible-inventory'), '-i', inventory, '--list'], env, workdir)
+            times.append(elapsed)
+            calls = sim.calls(since=mark)
+        result['inventory_without_definitions'] = {
+            'smapi_calls': call_summary(calls), 'seconds': round(min(times), 2),
+            'ratio_to_ping': round(min(times) / ping, 2), 'hosts': len(json.loads(out)['_meta']['hostvars'])}
+    with SimServer(state_dir=state, latency='realistic') as sim:
+        env = dict(base_env(sim, workdir), **sim.env(password='maint'))
+        runs = {}
+        settings = [args.connections] + ([] if args.no_serial else [1])
+        for connections in settings:
+            mark = sim.mark()
+            elapsed, out = adhoc('zvm.cloud.zvm_facts', 'gather_subset=definitions max_connections=%d' % connections,
+                                 env, workdir)
+            runs[connections] = (elapsed, out['ansible_facts']['zvm'], sim.calls(since=mark))
+        concurrent = runs[args.connections]
+        realistic = {'latency_profile': 'realistic (50 ms per query)',
+                     'definitions_concurrent': {'max_connections': args.connections,
+                                                'seconds': round(concurrent[0], 2),
+                                                'smapi_calls': call_summary(concurrent[2])}}
+        with open(inventory, 'w') as fh:
+            yaml.safe_dump({'plugin': 'zvm.cloud.zvm', 'definitions': True, 'max_connections': args.connections}, fh)
+        mark = sim.mark()
+        elapsed, _out = run_timed([_ansible('ansible-inventory'), '-i', inventory, '--list'], env, workdir)
+        realistic['inventory_with_definitions'] = {'max_connections': args.connections, 'seconds': round(elapsed, 2),
+                                                   'smapi_calls': call_summary(sim.calls(since=mark))}
+        if 1 in runs and args.connections != 1:
+            serial = runs[1]
+            realistic['definitions_serial'] = {'max_connections': 1, 'seconds': round(serial[0], 2),
+                                               'smapi_calls': call_summary(serial[2])}
+            realistic['identical_to_serial'] = (json.dumps(serial[1], sort_keys=False)
+                                                == json.dumps(concurrent[1], sort_keys=False))
+            realistic['speedup'] = round(serial[0] / concurrent[0], 2)
+        result['realistic'] = realistic
+    report(result, 'facts')
+
+
 def report(result, name):
     out = os.path.join(ROOT, '.build', 'bench')
     os.makedirs(out, exist_ok=True)
@@ -133,6 +232,12 @@ def main(argv=None):
     p.add_argument('--guests', type=int, default=50)
     p.add_argument('--repeat', type=int, default=3)
     p.set_defaults(func=bench_guests)
+    p = sub.add_parser('facts', help=bench_facts.__doc__)
+    p.add_argument('--guests', type=int, default=1000)
+    p.add_argument('--connections', type=int, default=8, help='max_connections of the concurrent run')
+    p.add_argument('--repeat', type=int, default=3, help='zero-latency runs; the fastest counts')
+    p.add_argument('--no-serial', action='store_true', help='skip the serial definitions run (about a minute)')
+    p.set_defaults(func=bench_facts)
     args = parser.parse_args(argv)
     args.func(args)
 

@@ -8,6 +8,7 @@
   log     read the request log
   fault   add, list or clear fault-injection rules
   seed    add many generated guests (for scale tests and benchmarks)
+  vmur    play the management node's vmur: print a file of a user's reader
 """
 
 import argparse
@@ -154,6 +155,37 @@ def cmd_seed(args):
     return 0
 
 
+def cmd_vmur(args):
+    """``vmur receive [-H] [-t] -O SPOOLID`` as s390-tools' vmur does it on
+    the Linux guest ``--user``: write the reader file to stdout and purge it
+    unless -H (hold).  Exit 1 with vmur's message when there is no such file."""
+    from zvmsim.handlers.monitor import reader, spool_number
+    if not args.stdout:
+        sys.stderr.write('vmur: zvmsim only writes reader files to stdout (-O)\n')
+        return 2
+    store = state.Store(args.state_dir)
+    try:
+        with store.transaction(write=True) as tx:
+            userid = args.user.upper()
+            found = [f for f in reader(tx, userid) if spool_number(f['spoolid']) == int(args.spoolid)]
+            if not found:
+                sys.stderr.write('vmur: Reader file %s does not exist\n' % args.spoolid)
+                return 1
+            spoolid = found[0]['spoolid']
+            content = tx.spool_content(spoolid) or b''
+            if not args.hold:
+                tx.delete_spool(spoolid)
+                order = [s for s in tx.obj('rdr_order', userid, []) or [] if s != spoolid]
+                tx.put_obj('rdr_order', userid, order)
+    finally:
+        store.close()
+    if isinstance(content, str):
+        content = content.encode('latin-1', 'replace')
+    sys.stdout.write(content.decode('latin-1'))
+    sys.stdout.flush()
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog='python -m zvmsim', description='z/VM SMAPI simulator')
     sub = parser.add_subparsers(dest='command')
@@ -210,6 +242,16 @@ def main(argv=None):
     p.add_argument('--prefix', default='LNX')
     p.add_argument('--logged-on', type=float, default=0.5, help='fraction of the guests logged on')
     p.set_defaults(func=cmd_seed)
+
+    p = sub.add_parser('vmur', help="read a reader file as the management node's vmur would")
+    _common(p)
+    p.add_argument('--user', required=True, help='whose reader (the Linux guest vmur runs on)')
+    p.add_argument('action', choices=['receive', 're'])
+    p.add_argument('-H', '--hold', action='store_true', help='keep the file in the reader')
+    p.add_argument('-t', '--text', action='store_true', help='text file (EBCDIC to ASCII)')
+    p.add_argument('-O', '--stdout', action='store_true', help='write the file to stdout')
+    p.add_argument('spoolid', type=int)
+    p.set_defaults(func=cmd_vmur)
 
     args = parser.parse_args(argv)
     return args.func(args)

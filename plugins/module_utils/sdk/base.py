@@ -34,7 +34,7 @@ class SDKBase:
 
     def __init__(self, host=None, userid=None, password=None, port=44444, tls=False, verify=True, ca_path=None,
                  timeout=300.0, connect_timeout=10.0, client=None, default_disk_pool=None, lock_timeout=120.0,
-                 sleep=time.sleep, clock=time.monotonic, **client_kwargs):
+                 sleep=time.sleep, clock=time.monotonic, reader_command=None, reader_ssh_host=None, **client_kwargs):
         if client is None:
             client = SmapiClient(host, userid, password, port=port, tls=tls, verify=verify, ca_path=ca_path,
                                  timeout=timeout, connect_timeout=connect_timeout, sleep=sleep, clock=clock,
@@ -42,6 +42,9 @@ class SDKBase:
         self.client = client
         self.default_disk_pool = default_disk_pool
         self.lock_timeout = lock_timeout
+        # guest_get_console_output: the argv that prints a reader file, and where to run it (see host.py)
+        self.reader_command = reader_command
+        self.reader_ssh_host = reader_ssh_host
         self._sleep = sleep
         self._clock = clock
 

@@ -1,0 +1,244 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the zvm.cloud project
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: zvm_facts
+short_description: Gather facts about a z/VM system, its disk pools, guests and virtual switches
+version_added: 0.1.0
+description:
+  - Reads what is on a z/VM system over SMAPI and returns it as the C(zvm) fact
+    (C(ansible_facts.zvm)) - the host, each disk pool, each guest, each virtual switch
+    and per-guest statistics.
+  - Every guest in the z/VM directory is reported, whoever created it.
+  - Bulk SMAPI queries serve all guests at once, so the cost does not grow with the
+    number of guests, except for the V(definitions) subset, which reads each guest's
+    directory entry on up to O(max_connections) connections at once.
+  - Read-only; it never reports a change.
+author:
+  - zvm.cloud maintainers (@zvm-cloud)
+extends_documentation_fragment:
+  - zvm.cloud.smapi
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads, so it runs the same in check mode.
+  diff_mode:
+    support: none
+    description: Nothing is changed, so there is nothing to show.
+  facts:
+    support: full
+    description: Returns the C(zvm) fact.
+options:
+  gather_subset:
+    description:
+      - What to gather. V(host) is the z/VM level, storage and CPUs (2 SMAPI calls);
+        V(diskpools) each DirMaint group with its total, used and free space per volume
+        (1 call, plus 2 per pool); V(guests) each guest's name and power state (2 calls);
+        V(definitions) adds what each guest's directory entry says (profile, memory,
+        CPUs, IPL, disks, NICs; 1 call per guest); V(vswitches) each virtual switch with
+        its grants and connected NICs (1 call); V(nics) adds each running guest's NICs
+        coupled now, with MAC addresses and traffic counters (2 calls); V(stats) adds the
+        CPU and memory statistics of each running guest (1 call); V(all) is everything.
+      - Prefix a subset with C(!) to leave it out, for example V([all, "!definitions"]).
+        Only exclusions mean everything but those.
+      - V(definitions), V(nics) and V(stats) add to the guests, so naming one of them
+        gathers V(guests) too.
+    type: list
+    elements: str
+    default: [all]
+  guests:
+    description:
+      - Limit the guests to these userids or patterns (C(*), C(?) and C([...]) as
+        wildcards, case-insensitive), for example V([LINUX*, WEB01]). Default all guests.
+    type: list
+    elements: str
+  max_connections:
+    description:
+      - How many SMAPI requests may run at once while reading the guests' directory
+        entries (V(definitions)). V(1) reads them one after the other; the result is the
+        same either way.
+    type: int
+    default: 8
+notes:
+  - Sizes of disk pools are given in the units of the volumes (3390 cylinders or 512-byte
+    FBA blocks) and in bytes; a volume's total is its free plus used space in the pool, as
+    DirMaint reports them.
+  - Guests logged off have no statistics and no coupled NICs.
+  - Statements in INCLUDEd profiles are not merged into the guests' definitions.
+  - Ansible masks every occurrence of the O(smapi_password) value in module results. A password that
+    equals a userid (MAINT on a test system) therefore masks that name in the facts; z/VM compares
+    passwords without regard to case unless mixed-case passwords are enabled.
+seealso:
+  - module: zvm.cloud.zvm_guest
+'''
+
+EXAMPLES = r'''
+- name: Everything about the z/VM system
+  zvm.cloud.zvm_facts:
+    smapi_host: zvm1.example.com
+    smapi_user: MAINT
+    smapi_password: "{{ vault_smapi_password }}"
+
+- name: Just the guests and their power states (a fixed number of SMAPI calls)
+  zvm.cloud.zvm_facts:
+    gather_subset: guests
+
+- name: Definitions and statistics of the Linux guests
+  zvm.cloud.zvm_facts:
+    gather_subset: [definitions, stats]
+    guests: ['LINUX*']
+
+- name: Everything but the per-guest directory reads
+  zvm.cloud.zvm_facts:
+    gather_subset: [all, "!definitions"]
+
+- name: Guests that are off
+  ansible.builtin.debug:
+    msg: "{{ zvm.guests | dict2items | selectattr('value.power_state', 'eq', 'off') | map(attribute='key') | list }}"
+
+- name: Free space in POOL1
+  ansible.builtin.debug:
+    msg: "{{ zvm.diskpools.POOL1.free_bytes | human_readable }}"
+'''
+
+RETURN = r'''
+ansible_facts:
+  description: Facts to add to the host's variables.
+  returned: always
+  type: dict
+  contains:
+    zvm:
+      description: The z/VM system, with one key per gathered subset.
+      returned: always
+      type: dict
+      contains:
+        gather_subset:
+          description: The subsets gathered.
+          returned: always
+          type: list
+          elements: str
+          sample: [host, guests]
+        host:
+          description:
+            - The host. The keys of zvmsdk's C(host_get_info) (C(zcc_userid), C(zvm_host), C(vcpus),
+              C(vcpus_used), C(cpu_info), C(memory_mb), C(memory_mb_used), C(hypervisor_type),
+              C(hypervisor_version), C(hypervisor_hostname), C(ipl_time), C(disk_total), C(disk_used),
+              C(disk_available)) and C(level), C(service_level), C(cpuid), C(storage), C(cpus),
+              C(cpu_average_use_percent), C(memory_pages_total), C(memory_pages_in_use) and C(lpar).
+          returned: when V(host) is gathered
+          type: dict
+          sample:
+            level: 7.3.0
+            service_level: '2301'
+            storage: 64G
+            cpus: 4
+            memory_mb: 65536.0
+            hypervisor_version: 730
+            ipl_time: IPL at 2025-01-15 03:00:00 EST
+            lpar: LP1
+        diskpools:
+          description:
+            - One entry per DirMaint group (disk pool), by name, with C(name), C(type) (V(ECKD) or V(FBA)),
+              C(unit) (V(cylinders) or V(blocks)), C(total), C(used), C(free) in those units,
+              C(total_bytes), C(used_bytes), C(free_bytes), and C(volumes), a list of the same figures per
+              volume (with C(volume) and C(devtype)).
+          returned: when V(diskpools) is gathered
+          type: dict
+          sample:
+            POOL1:
+              name: POOL1
+              type: ECKD
+              unit: cylinders
+              total: 60100
+              used: 2914
+              free: 57186
+              total_bytes: 44310528000
+              used_bytes: 2148433920
+              free_bytes: 42162094080
+              volumes:
+                - {volume: LX0100, devtype: '3390', total: 30050, used: 2914, free: 27136,
+                   total_bytes: 22155264000, used_bytes: 2148433920, free_bytes: 20006830080}
+        guests:
+          description:
+            - One entry per guest, by userid, in the directory's order, with C(userid) and C(power_state)
+              (V(on) when logged on, V(off) when not).
+            - With V(definitions) also C(profile), C(memory) (logon storage, such as V(4G)), C(memory_mb),
+              C(max_memory), C(max_memory_mb), C(vcpus), C(max_vcpus), C(privileges), C(ipl), C(disks) (each
+              minidisk with C(vdev), C(devtype), C(type), C(start), C(size), C(size_bytes), C(volser), C(mode)),
+              C(nics) (each NICDEF with C(vdev), C(type), C(vswitch), C(lan_owner), C(lan_name), C(vlan),
+              C(macid) and more) and C(comments) (the entry's comment records).
+            - With V(stats), for running guests, C(stats) with zvmsdk's C(guest_inspect_stats) keys
+              (C(guest_cpus), C(used_cpu_time_us), C(elapsed_cpu_time_us), C(min_cpu_count), C(max_cpu_limit),
+              C(samples_cpu_in_use), C(samples_cpu_delay), C(used_mem_kb), C(max_mem_kb), C(min_mem_kb),
+              C(shared_mem_kb)).
+            - With V(nics), C(active_nics), the NICs coupled to a virtual switch now, each with C(vdev),
+              C(vswitch), C(mac_address), C(type), C(rx_bytes), C(tx_bytes), C(rx_frames), C(tx_frames),
+              C(rx_discarded), C(tx_discarded), C(rx_errors) and C(tx_errors); empty for guests that are off.
+          returned: when V(guests) is gathered
+          type: dict
+          sample:
+            LINUX01:
+              userid: LINUX01
+              power_state: 'on'
+              profile: IBMDFLT
+              memory: 4G
+              memory_mb: 4096
+              max_memory: 8G
+              vcpus: 2
+              max_vcpus: 4
+              ipl: '0100'
+              disks: [{vdev: '0100', devtype: '3390', type: perm, start: 1, size: 1457, volser: LX0100, mode: MR}]
+              nics: [{vdev: '1000', type: QDIO, vswitch: VSW1, vlan: null}]
+              stats: {guest_cpus: 2, used_cpu_time_us: 8903, used_mem_kb: 4194304, max_mem_kb: 8388608}
+            LINUX02:
+              userid: LINUX02
+              power_state: 'off'
+        vswitches:
+          description:
+            - One entry per virtual switch, by name, with C(name), C(transport_type), C(vlan_aware), C(vlan_id),
+              C(native_vlan_id), C(port_type), C(switch_type), C(status) (text), C(status_code), C(mac_address),
+              C(real_devices) (C(rdev), C(vdev), C(controller), C(port_name), C(status)), C(grants) (each
+              authorized user with C(userid), C(vlan_ids), C(promiscuous), C(port_number)) and C(connected_nics)
+              (each coupled NIC with C(userid), C(vdev), C(mac_address), C(type)).
+          returned: when V(vswitches) is gathered
+          type: dict
+          sample:
+            VSW1:
+              name: VSW1
+              vlan_aware: false
+              status: OSA device ready
+              grants: [{userid: LINUX01, vlan_ids: [], promiscuous: false, port_number: '0000'}]
+              connected_nics: [{userid: LINUX01, vdev: '1000', mac_address: '02:00:00:0E:4E:8E', type: QDIO}]
+smapi_calls:
+  description: Number of SMAPI requests this run made, split into reads and writes (always no writes).
+  returned: always
+  type: dict
+  sample: {reads: 2, writes: 0}
+'''
+
+from ansible_collections.zvm.cloud.plugins.module_utils import gather
+from ansible_collections.zvm.cloud.plugins.module_utils.base import ZvmModule
+
+
+def main():
+    module = ZvmModule(argument_spec=dict(
+        gather_subset=dict(type='list', elements='str', default=['all']),
+        guests=dict(type='list', elements='str'),
+        max_connections=dict(type='int', default=gather.DEFAULT_MAX_CONNECTIONS),
+    ))
+    with module.errors():
+        subsets = gather.resolve_subsets(module.params['gather_subset'])
+        patterns = gather.check_patterns(module.params['guests'], 'guests')
+        connections = gather.check_max_connections(module.params['max_connections'])
+        facts = gather.gather(module.sdk, subsets, guests=patterns, max_connections=connections)
+    module.exit_json(changed=False, ansible_facts={'zvm': facts}, smapi_calls=module.smapi_calls())
+
+
+if __name__ == '__main__':
+    main()
