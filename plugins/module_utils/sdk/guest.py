@@ -163,7 +163,8 @@ class GuestMixin:
         made = []
         try:
             for spec in specs:
-                self._call('Image_Disk_Create_DM', userid, **disk_specs.create_params(spec))
+                with self._guest_lock(userid):
+                    self._dm_write('Image_Disk_Create_DM', userid, **disk_specs.create_params(spec))
                 made.append(spec['vdev'])
                 if active:
                     self._call('Image_Disk_Create', userid, image_disk_number=spec['vdev'],
@@ -194,8 +195,9 @@ class GuestMixin:
         for vdev in vdevs:
             if active:
                 self._call('Image_Disk_Delete', userid, image_disk_number=vdev, ok=[(204, 8), (408, 8)])
-            self._call('Image_Disk_Delete_DM', userid, image_disk_number=vdev, data_security_erase=0,
-                       ok=[(408, 8)])
+            with self._guest_lock(userid):
+                self._dm_write('Image_Disk_Delete_DM', userid, image_disk_number=vdev, data_security_erase=0,
+                               ok=[(408, 8)])
 
     # -- power -------------------------------------------------------------------------------------
     def guest_start(self, userid, timeout=0):

@@ -20,19 +20,15 @@ grants, active NICs) for every guest; there is no database.  Differences:
   A lock another user holds (400/12, 404/12) is waited on, within
   ``lock_timeout`` seconds.  DirMaint's lock belongs to the SMAPI user, so
   it does not keep apart processes that share one SMAPI user; directory
-  writes to one guest's NICs therefore also hold a lock file on this host
-  (see ``_guest_lock``).
+  writes to one guest therefore also hold a lock file on this host
+  (``SDKBase._guest_lock``).
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import contextlib
-import os
 import re
-import stat
-import tempfile
 
 from ansible_collections.zvm.cloud.plugins.module_utils import directory, nics, validation
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.base import check_userid
@@ -40,11 +36,6 @@ from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import (
     SDKConflictError, SDKInternalError, SDKInvalidInputFormat, SDKObjectNotExistError,
 )
 from ansible_collections.zvm.cloud.plugins.module_utils.smapi.errors import SmapiRequestError
-
-try:
-    import fcntl
-except ImportError:     # pragma: no cover - not on z/VM's managing hosts (Linux)
-    fcntl = None
 
 # Virtual_Network_Vswitch_Query switch_status codes, as the SMAPI manual words them
 SWITCH_STATUS = {
@@ -79,7 +70,6 @@ SET_VSWITCH_KEYWORDS = {
 
 # Virtual_Network_Adapter_Query(_Extended) adapter types
 ADAPTER_TYPES = {'1': 'HIPERSOCKETS', '2': 'QDIO'}
-LOCKED = ((400, 12), (404, 12))
 DEFAULT_NIC_VDEV = '1000'
 _RDEV_RE = re.compile(r'^[0-9A-F]{1,4}(\.P[0-9A-F]{1,2})?$')
 
@@ -166,82 +156,6 @@ class NetworkMixin:
     """Network methods of SDKAPI (mixed into ``api.SDKAPI``)."""
 
     # -- shared helpers ------------------------------------------------------------------
-    def lock_waits(self):
-        """How many requests of this SDK object found a directory entry or
-        device locked by someone else (400/12, 404/12) and were retried."""
-        history = getattr(self.client, 'history', None) or []
-        return sum(1 for h in history if (h.get('rc'), h.get('rs')) in LOCKED)
-
-    def _dm_write(self, function, userid, ok=(), **params):
-        """A directory write that waits (bounded) while the entry or device
-        is locked by someone else, then raises SDKConflictError."""
-        deadline = self._clock() + self.lock_timeout
-        delay = 0.2
-        while True:
-            try:
-                return self._call(function, userid, ok=ok, **params)
-            except SmapiRequestError as e:
-                if not any(e.matches(rc, rs) for rc, rs in LOCKED):
-                    raise
-                if self._clock() >= deadline:
-                    raise SDKConflictError("the directory entry of '%s' stayed locked by another user for %.0f "
-                                           "seconds; try again later (%s)" % (userid, self.lock_timeout, e), rs=400)
-            self._sleep(delay)
-            delay = min(delay * 2, 5.0)
-
-    def _lock_path(self, userid):
-        if fcntl is None:
-            return None
-        base = os.path.join(tempfile.gettempdir(), 'zvm-cloud-locks-%d' % os.getuid())
-        try:
-            os.mkdir(base, 0o700)
-        except OSError:
-            pass
-        st = os.lstat(base)
-        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077:
-            raise SDKInternalError('the lock directory %s is not a private directory of this user' % base)
-        key = '%s_%s_%s' % (getattr(self.client, 'host', None) or 'smapi', getattr(self.client, 'port', ''), userid)
-        return os.path.join(base, re.sub(r'[^A-Za-z0-9@#$_.-]', '_', key) + '.lock')
-
-    @contextlib.contextmanager
-    def _guest_lock(self, userid):
-        """Serialize directory writes to one guest among the processes of
-        this host that use the same SMAPI server (Ansible forks): DirMaint's
-        Image_Lock_DM belongs to the SMAPI user and does not keep them apart.
-        Reentrant within a process; waits at most ``lock_timeout`` seconds."""
-        held = self.__dict__.setdefault('_guest_locks', {})
-        if userid in held:
-            held[userid][1] += 1
-            try:
-                yield
-            finally:
-                held[userid][1] -= 1
-            return
-        path = self._lock_path(userid)
-        if path is None:
-            yield
-            return
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, 'O_NOFOLLOW', 0), 0o600)
-        try:
-            deadline = self._clock() + self.lock_timeout
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except (IOError, OSError):
-                    if self._clock() >= deadline:
-                        raise SDKConflictError("another process on this host kept changing the directory entry "
-                                               "of '%s' for %.0f seconds" % (userid, self.lock_timeout), rs=400)
-                    self._sleep(0.05)
-            held[userid] = [fd, 1]
-            try:
-                yield
-            finally:
-                del held[userid]
-                fcntl.flock(fd, fcntl.LOCK_UN)
-        finally:
-            os.close(fd)
-
     # -- virtual switches ----------------------------------------------------------------
     def _vswitch_record(self, name):
         """The Virtual_Network_Vswitch_Query_Extended record of one switch, or None."""
@@ -787,8 +701,7 @@ class NetworkMixin:
             if nic_id is not nics.KEEP:
                 changed = nics.set_nic_id(entry, vdev, nic_id) or changed
             return changed
-        with self._guest_lock(userid):
-            self._modify_directory(userid, mutate)
+        self._modify_directory(userid, mutate)
 
     def _nic_restore(self, userid, vdev, snapshot):
         """Put a NIC's directory definition back as ``snapshot`` (from
@@ -797,5 +710,4 @@ class NetworkMixin:
             nics.remove_from_entry(entry, vdev)
             if snapshot is not None:
                 nics.restore_in_entry(entry, vdev, snapshot)
-        with self._guest_lock(userid):
-            self._modify_directory(userid, mutate)
+        self._modify_directory(userid, mutate)
