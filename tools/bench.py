@@ -4,11 +4,13 @@
 log, and wall time as a ratio to a baseline run in the same process.
 
     tools/bench guests [--guests 50] [--repeat 3]
+    tools/bench codec [--number 200]
     tools/bench facts [--guests 1000] [--connections 8] [--no-serial]
 
 ``guests``: a converged zvm_guest playbook over N guests, against the same
 playbook with ansible.builtin.debug tasks instead (the Ansible overhead
 baseline).  Reports SMAPI calls per guest and the wall-time ratio.
+``codec``: the codec's cost per request over the captured exchanges.
 
 ``facts``: the read side at scale, on a simulator seeded with N guests:
 SMAPI calls and wall time of ``zvm_facts gather_subset=guests`` and of
@@ -213,6 +215,62 @@ def bench_facts(args):
     report(result, 'facts')
 
 
+def bench_codec(args):
+    """SMAPI codec cost per request over the captured exchanges: decode and
+    encode of requests and responses, in microseconds (no network)."""
+    import base64
+    import glob
+    import timeit
+    from zvmsim._bootstrap import ensure_collection_importable
+    ensure_collection_importable()
+    from ansible_collections.zvm.cloud.plugins.module_utils.smapi import codec, layouts
+    captures = os.environ.get('SMAPI_CAPTURES') or \
+        os.path.join(os.path.dirname(ROOT), 'shared', 'smapi', 'captures')
+    cases = []
+    for path in sorted(glob.glob(os.path.join(captures, '*.json'))):
+        with open(path) as fh:
+            cap = json.load(fh)
+        layout = layouts.get(cap['function'])
+        request = base64.b64decode(cap['request_b64'])
+        response = base64.b64decode(cap['response_b64'])
+        dreq = codec.decode_request(request, layouts.FUNCTIONS)
+        dresp = codec.decode_response(layout, response)
+        cases.append((layout, request, response, dreq, dresp))
+    if not cases:
+        raise SystemExit('no captures in %s' % captures)
+
+    def per_call(fn):
+        runs = timeit.repeat(fn, number=args.number, repeat=3)
+        return min(runs) / args.number * 1e6
+
+    ops = {
+        'encode_request': lambda c: lambda: codec.encode_request(c[0], c[3]['userid'], c[3]['password'],
+                                                                 c[3]['target'], c[3]['params'], validate=False),
+        'decode_request': lambda c: lambda: codec.decode_request(c[1], layouts.FUNCTIONS),
+        'encode_response': lambda c: lambda: codec.reencode_response(c[0], c[4]),
+        'decode_response': lambda c: lambda: codec.decode_response(c[0], c[2]),
+    }
+    result = {'captures': len(cases), 'functions': len(set(c[0].name for c in cases))}
+    for op, make in sorted(ops.items()):
+        times = sorted(per_call(make(c)) for c in cases)
+        result[op + '_us'] = {
+            'median': round(statistics.median(times), 1),
+            'p90': round(times[int(len(times) * 0.9)], 1),
+            'max': round(times[-1], 1),
+            'mean': round(statistics.mean(times), 1),
+        }
+    big = max(cases, key=lambda c: len(c[2]))
+    secs = per_call(ops['decode_response'](big)) / 1e6
+    result['largest_response'] = {'function': big[0].name, 'bytes': len(big[2]),
+                                  'decode_mb_per_s': round(len(big[2]) / secs / 1e6, 1)}
+    lines = 0
+    for name in ('codec.py', 'layouts.py'):
+        with open(os.path.join(ROOT, 'plugins', 'module_utils', 'smapi', name)) as fh:
+            lines += sum(1 for line in fh if line.strip() and not line.strip().startswith('#'))
+    result['codec_lines_of_code'] = lines
+    report(result, 'codec')
+
+
 def report(result, name):
     out = os.path.join(ROOT, '.build', 'bench')
     os.makedirs(out, exist_ok=True)
@@ -232,6 +290,9 @@ def main(argv=None):
     p.add_argument('--guests', type=int, default=50)
     p.add_argument('--repeat', type=int, default=3)
     p.set_defaults(func=bench_guests)
+    p = sub.add_parser('codec', help=bench_codec.__doc__)
+    p.add_argument('--number', type=int, default=200, help='calls per timing')
+    p.set_defaults(func=bench_codec)
     p = sub.add_parser('facts', help=bench_facts.__doc__)
     p.add_argument('--guests', type=int, default=1000)
     p.add_argument('--connections', type=int, default=8, help='max_connections of the concurrent run')
