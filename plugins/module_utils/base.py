@@ -2,14 +2,17 @@
 # Copyright: Contributors to the zvm.cloud project
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """What every zvm.cloud module shares: the connection options, the SDK
-object, one-line error reporting and the difference tracker that feeds both
-``changed`` and ``diff``.  A module body only states its resource logic:
+object, one-line error reporting, the difference tracker that feeds both
+``changed`` and ``diff``, and the read-plan-apply-report frame.  A module
+body only states its resource logic:
 
-    module = ZvmModule(argument_spec=dict(name=dict(type='str', required=True)))
-    with module.errors():
-        sdk = module.sdk
-        ...
-    module.exit_json(changed=...)
+    class GuestRun(Run):
+        def run(self):
+            ...                      # read, plan, apply (unless self.check)
+            return {'changed': ..., 'actions': self.actions, ...}
+
+    def main():
+        run_module(argument_spec(), GuestRun)
 """
 
 from __future__ import absolute_import, division, print_function
@@ -69,6 +72,36 @@ def error_result(exc):
     elif isinstance(exc, ValidationError):
         extra['smapi'] = {'function': exc.function, 'parameter': exc.parameter}
     return str(exc).replace('\n', ' '), extra
+
+
+class Run:
+    """One run of a module: read the state, plan, apply (not in check mode)
+    and report.  Subclasses implement ``run()`` returning the result dict;
+    ``actions`` lists what was (or would be) done, and goes into the result
+    of a failure too."""
+
+    def __init__(self, module):
+        self.module = module
+        self.p = module.params
+        self.check = module.check_mode
+        self.sdk = module.sdk
+        self.actions = []
+
+    def error_context(self):
+        """Result keys a failure reports besides the message."""
+        return {'actions': self.actions}
+
+    def run(self):
+        raise NotImplementedError
+
+
+def run_module(argument_spec, run_class, **kwargs):
+    """The whole of a module's main(): options, the run, one-line errors."""
+    module = ZvmModule(argument_spec=argument_spec, **kwargs)
+    run = run_class(module)
+    with module.errors(**run.error_context()):
+        result = run.run()
+    module.exit_json(**result)
 
 
 class ZvmModule(AnsibleModule):

@@ -301,7 +301,7 @@ smapi_calls:
 '''
 
 from ansible_collections.zvm.cloud.plugins.module_utils import directory, nics, validation
-from ansible_collections.zvm.cloud.plugins.module_utils.base import ZvmModule
+from ansible_collections.zvm.cloud.plugins.module_utils.base import Run, run_module
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk import disks as disk_specs
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.base import POWER_OFF, POWER_ON
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import SDKInvalidInputFormat
@@ -348,17 +348,13 @@ def argument_spec():
     )
 
 
-class GuestRun:
+class GuestRun(Run):
     """One run of the module: read, plan, apply, report."""
 
     def __init__(self, module):
-        self.module = module
-        self.p = module.params
-        self.check = module.check_mode
-        self.actions = []
+        Run.__init__(self, module)
         self.restart_required = False
         self.before_power = None
-        self.sdk = module.sdk
 
     # -- input ------------------------------------------------------------------------
     def disk_specs(self):
@@ -646,11 +642,7 @@ class GuestRun:
 
 
 def main():
-    module = ZvmModule(argument_spec=argument_spec())
-    run = GuestRun(module)
-    with module.errors(actions=run.actions):
-        result = run.run()
-    module.exit_json(**result)
+    run_module(argument_spec(), GuestRun)
 
 
 if __name__ == '__main__':

@@ -191,7 +191,7 @@ smapi_calls:
 '''
 
 from ansible_collections.zvm.cloud.plugins.module_utils import nics, validation
-from ansible_collections.zvm.cloud.plugins.module_utils.base import ZvmModule
+from ansible_collections.zvm.cloud.plugins.module_utils.base import Run, run_module
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import (
     SDKInvalidInputFormat, SDKObjectNotExistError,
 )
@@ -211,16 +211,15 @@ def argument_spec():
     )
 
 
-class NicRun:
+class NicRun(Run):
     """One run of the module: read, plan, apply, report."""
 
     def __init__(self, module):
-        self.module = module
-        self.p = module.params
-        self.check = module.check_mode
-        self.sdk = module.sdk
+        Run.__init__(self, module)
         self.sdk.rollback_notes = []
-        self.actions = []
+
+    def error_context(self):
+        return {'actions': self.actions, 'rollback': self.sdk.rollback_notes}
 
     def run(self):
         p = self.p
@@ -260,11 +259,7 @@ class NicRun:
 
 
 def main():
-    module = ZvmModule(argument_spec=argument_spec())
-    run = NicRun(module)
-    with module.errors(actions=run.actions, rollback=run.sdk.rollback_notes):
-        result = run.run()
-    module.exit_json(**result)
+    run_module(argument_spec(), NicRun)
 
 
 if __name__ == '__main__':

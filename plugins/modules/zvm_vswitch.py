@@ -228,7 +228,7 @@ smapi_calls:
 '''
 
 from ansible_collections.zvm.cloud.plugins.module_utils import validation, vswitches
-from ansible_collections.zvm.cloud.plugins.module_utils.base import ZvmModule
+from ansible_collections.zvm.cloud.plugins.module_utils.base import Run, run_module
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import SDKInvalidInputFormat
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.network import yes_no
 from ansible_collections.zvm.cloud.plugins.module_utils.smapi.errors import SmapiRequestError
@@ -259,15 +259,11 @@ def argument_spec():
     )
 
 
-class VswitchRun:
+class VswitchRun(Run):
     """One run of the module: read, plan, apply, report."""
 
     def __init__(self, module):
-        self.module = module
-        self.p = module.params
-        self.check = module.check_mode
-        self.sdk = module.sdk
-        self.actions = []
+        Run.__init__(self, module)
         self.changes = []
 
     def run(self):
@@ -406,11 +402,7 @@ class VswitchRun:
 
 
 def main():
-    module = ZvmModule(argument_spec=argument_spec())
-    run = VswitchRun(module)
-    with module.errors(actions=run.actions):
-        result = run.run()
-    module.exit_json(**result)
+    run_module(argument_spec(), VswitchRun)
 
 
 if __name__ == '__main__':
