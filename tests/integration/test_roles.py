@@ -11,8 +11,8 @@ def role_task(**role_vars):
 
 
 def test_role_declares_every_guest_and_converges(play, zvmsim):
-    run = play([role_task(zvm_guests=GUESTS, zvm_guests_state='started',
-                          zvm_guests_defaults={'profile': 'IBMDFLT', 'max_memory': '4G'})])
+    run = play([role_task(guests_list=GUESTS, guests_state='started',
+                          guests_defaults={'profile': 'IBMDFLT', 'max_memory': '4G'})])
     assert run.rc == 0, run
     results = [r for r in run.results if r['task'].endswith('Declare the guests')]
     assert results and results[-1]['result']['changed'] is True
@@ -22,8 +22,8 @@ def test_role_declares_every_guest_and_converges(play, zvmsim):
         assert user[:2] == ['USER', name] and user[3:5] == [storage, '4G']
         assert 'INCLUDE IBMDFLT' in dump['directory'][name]
         assert name in dump['cp']
-    again = play([role_task(zvm_guests=GUESTS, zvm_guests_state='started',
-                            zvm_guests_defaults={'profile': 'IBMDFLT', 'max_memory': '4G'})])
+    again = play([role_task(guests_list=GUESTS, guests_state='started',
+                            guests_defaults={'profile': 'IBMDFLT', 'max_memory': '4G'})])
     assert again.rc == 0, again
     assert again.writes == []
     assert [r['result']['changed'] for r in again.results if r['task'].endswith('Declare the guests')] == [False]
@@ -31,8 +31,8 @@ def test_role_declares_every_guest_and_converges(play, zvmsim):
 
 def test_role_rejects_a_bad_state_before_anything_runs(play, zvmsim):
     before = zvmsim.dump()['directory']
-    run = play([role_task(zvm_guests=[{'name': 'RGUEST9', 'memory': '1G'}], zvm_guests_state='sleeping')])
+    run = play([role_task(guests_list=[{'name': 'RGUEST9', 'memory': '1G'}], guests_state='sleeping')])
     assert run.rc != 0
-    assert 'sleeping' in run.stdout and 'zvm_guests_state' in run.stdout
+    assert 'sleeping' in run.stdout and 'guests_state' in run.stdout
     assert run.calls == []
     assert zvmsim.dump()['directory'] == before
