@@ -11,8 +11,24 @@ decoded reply, so every test exercises the wire format both ways:
     reply = smapi('Image_Query_DM', 'LINUX01')
     assert reply['return_code'] == 0
     reply = smapi('Image_Lock_DM', 'LINUX01', device_address='', userid='OPERATOR', password='OPERATOR')
+
+The captures of a real system (``captures_dir()``: $SMAPI_CAPTURES, else
+shared/smapi/captures next to the project) are replayed verbatim:
+``capture_names(functions)`` lists the captures of some functions (the
+names are the file names without ``.json``, e.g. ``Image_Query_DM.1``),
+``load_capture(name)`` reads one and ``send_capture(sim, name, before)``
+sends its request_b64 bytes through the simulator, after the steps that
+bring it to the state the real system was in, and returns the decoded
+reply, the raw reply and the captured response:
+
+    reply, raw, response = send_capture(sim, 'Image_CPU_Query_DM.1', before=[
+        'Image_Lock_DM.1', ('Image_CPU_Define_DM', 'GT@PONG', {'cpu_address': '00', ...})])
 """
 
+import base64
+import glob
+import json
+import os
 import socket
 import struct
 import threading
@@ -112,3 +128,55 @@ def smapi(sim):
 
 def header_only(rc, rs):
     return struct.pack('>iiii', 12, 0, rc, rs)
+
+
+def captures_dir():
+    """The directory of the captured SMAPI exchanges: $SMAPI_CAPTURES, else
+    shared/smapi/captures next to the project."""
+    project = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    return os.environ.get('SMAPI_CAPTURES') or os.path.join(os.path.dirname(project), 'shared', 'smapi', 'captures')
+
+
+def capture_names(functions):
+    """The names of the captures of ``functions`` (``Function.N``), function
+    by function, each function's sorted."""
+    names = []
+    for function in functions:
+        for path in sorted(glob.glob(os.path.join(captures_dir(), function + '.*.json'))):
+            names.append(os.path.basename(path)[:-5])
+    return names
+
+
+def load_capture(name):
+    """Capture ``name``: its JSON document, request bytes and response bytes."""
+    with open(os.path.join(captures_dir(), name + '.json'), encoding='utf-8') as fh:
+        doc = json.load(fh)
+    return doc, base64.b64decode(doc['request_b64']), base64.b64decode(doc['response_b64'])
+
+
+def send_capture(sim, name, before=()):
+    """Send capture ``name``'s request bytes verbatim through ``sim``; return
+    the decoded reply (which must re-encode byte for byte), the raw reply and
+    the captured response.
+
+    The steps ``before`` first bring ``sim`` to the state the real system was
+    in, each of which must answer 0/0: a callable is called with ``sim``, a
+    string is a capture to send and a ``(function, target, params)`` tuple a
+    request to make."""
+    smapi = smapi_for(sim)
+    for step in before:
+        if callable(step):
+            step(sim)
+            continue
+        if isinstance(step, str):
+            reply = send_capture(sim, step)[0]
+        else:
+            function, target, params = step
+            reply = smapi(function, target, **params)
+        assert (reply['return_code'], reply['reason_code']) == (0, 0), step
+    doc, request, response = load_capture(name)
+    layout = layouts.get(doc['function'])
+    raw = exchange(sim, request)
+    reply = codec.decode_response(layout, raw)
+    assert codec.reencode_response(layout, reply) == raw
+    return reply, raw, response

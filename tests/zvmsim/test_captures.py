@@ -16,11 +16,9 @@ import pytest
 
 from ansible_collections.zvm.cloud.plugins.module_utils.smapi import codec, layouts
 
-from zvmsim.testing import ROOT
+from .conftest import captures_dir, exchange
 
-from .conftest import exchange
-
-CAPTURES = os.environ.get('SMAPI_CAPTURES') or os.path.join(os.path.dirname(ROOT), 'shared', 'smapi', 'captures')
+CAPTURES = captures_dir()
 FILES = sorted(glob.glob(os.path.join(CAPTURES, '*.json')))
 
 # The guests, volumes and switches the captures name.

@@ -5,19 +5,16 @@ interface, profiles, prototypes, name lists, asynchronous operations and
 directory manager queries (zvmsim/handlers/directory.py, profiles.py,
 namelists.py)."""
 
-import base64
 import copy
-import glob
-import json
 import os
 import struct
 
 import pytest
 
 from ansible_collections.zvm.cloud.plugins.module_utils import directory as model
-from ansible_collections.zvm.cloud.plugins.module_utils.smapi import codec, layouts
+from ansible_collections.zvm.cloud.plugins.module_utils.smapi import layouts
 
-from tests.zvmsim.conftest import exchange, smapi_for
+from tests.zvmsim.conftest import capture_names, captures_dir, send_capture, smapi_for
 from zvmsim import config as simconfig
 from zvmsim.handlers import Result
 from zvmsim.handlers import directory as dm
@@ -875,9 +872,7 @@ def test_restart_keeps_the_directory(make_sim, tmp_path):
 # The captures of a real system, sent verbatim
 # ---------------------------------------------------------------------------
 
-CAPTURES = os.environ.get('SMAPI_CAPTURES') or os.path.join(
-    os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))),
-    'shared', 'smapi', 'captures')
+CAPTURES = captures_dir()
 
 FUNCTIONS = (
     'Image_Create_DM', 'Image_Delete_DM', 'Image_Query_DM', 'Image_Replace_DM', 'Image_Lock_DM', 'Image_Unlock_DM',
@@ -917,21 +912,6 @@ def capture_config():
             'name_lists': {'USERLIST': ['MYNAME', 'OTHER']}}
 
 
-def load_capture(name):
-    with open(os.path.join(CAPTURES, name + '.json'), encoding='utf-8') as fh:
-        doc = json.load(fh)
-    return doc, base64.b64decode(doc['request_b64']), base64.b64decode(doc['response_b64'])
-
-
-def send_capture(sim, name):
-    doc, request, response = load_capture(name)
-    layout = layouts.get(doc['function'])
-    raw = exchange(sim, request)
-    reply = codec.decode_response(layout, raw)
-    assert codec.reencode_response(layout, reply) == raw
-    return reply, raw, response
-
-
 # What each capture needs first (to meet the state the real system was in),
 # and which replies equal the capture's byte for byte after the header.
 BEFORE = {
@@ -953,26 +933,10 @@ SAME_OUTPUT = ('Image_Query_DM.1', 'Image_CPU_Query_DM.1', 'Image_IPL_Query_DM.1
                'Image_Delete_DM.1')
 
 
-def capture_names():
-    names = []
-    for function in FUNCTIONS:
-        for path in sorted(glob.glob(os.path.join(CAPTURES, function + '.*.json'))):
-            names.append(os.path.basename(path)[:-5])
-    return names
-
-
 @pytest.mark.skipif(not os.path.isdir(CAPTURES), reason='no captures directory')
-@pytest.mark.parametrize('name', capture_names())
+@pytest.mark.parametrize('name', capture_names(FUNCTIONS))
 def test_capture(make_sim, name):
-    sim = make_sim(capture_config())
-    smapi = smapi_for(sim)
-    for step in BEFORE.get(name, []):
-        if isinstance(step, str):
-            assert rcrs(send_capture(sim, step)[0]) == (0, 0), step
-        else:
-            function, target, params = step
-            assert rcrs(smapi(function, target, **params)) == (0, 0), step
-    reply, raw, response = send_capture(sim, name)
+    reply, raw, response = send_capture(make_sim(capture_config()), name, before=BEFORE.get(name, []))
     rc, rs = struct.unpack('>ii', response[12:20])
     assert rcrs(reply) == (rc, rs)
     if name in SAME_OUTPUT:
@@ -982,6 +946,6 @@ def test_capture(make_sim, name):
 def test_capture_list_is_complete():
     if not os.path.isdir(CAPTURES):
         pytest.skip('no captures directory')
-    names = capture_names()
+    names = capture_names(FUNCTIONS)
     assert 'Image_Definition_Query_DM.3' in names and 'Name_List_Query.1' in names
     assert len(names) >= 33

@@ -5,11 +5,8 @@ placement, units, V-DISKs, the directory and active sides, sharing, the
 pool queries and definitions, the captures of a real system, and many
 clients allocating from one pool at once against a real server."""
 
-import base64
 import copy
 import functools
-import glob
-import json
 import os
 import struct
 import threading
@@ -18,10 +15,9 @@ import time
 import pytest
 
 from ansible_collections.zvm.cloud.plugins.module_utils import directory as model
-from ansible_collections.zvm.cloud.plugins.module_utils.smapi import codec, layouts
 from ansible_collections.zvm.cloud.plugins.module_utils.smapi.client import SmapiClient
 
-from tests.zvmsim.conftest import exchange, smapi_for
+from tests.zvmsim.conftest import capture_names, captures_dir, send_capture, smapi_for
 from zvmsim import config as simconfig
 from zvmsim import cp
 from zvmsim.handlers import disks
@@ -713,9 +709,7 @@ def test_defined_only_volume_is_forgotten_with_its_last_region(psim, psmapi):
 # The captures of a real system, sent verbatim
 # ---------------------------------------------------------------------------
 
-CAPTURES = os.environ.get('SMAPI_CAPTURES') or os.path.join(
-    os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))),
-    'shared', 'smapi', 'captures')
+CAPTURES = captures_dir()
 
 FUNCTIONS = ('Image_Disk_Create_DM', 'Image_Disk_Delete_DM', 'Image_Disk_Copy_DM', 'Image_Disk_Share_DM',
              'Image_Disk_Unshare_DM', 'Image_Disk_Create', 'Image_Disk_Delete', 'Image_Disk_Query',
@@ -744,21 +738,6 @@ def capture_config():
                {'userid': 'DTCVSW1', 'state': 'on', 'records': ['USER DTCVSW1 NOLOG 64M 64M G',
                                                                 'LINK TCPIP 0592 0592 RR']}]
     return {'dasd': dasd, 'guests': guests, 'groups': {'LINUX': ['LX3004']}}
-
-
-def load_capture(name):
-    with open(os.path.join(CAPTURES, name + '.json'), encoding='utf-8') as fh:
-        doc = json.load(fh)
-    return doc, base64.b64decode(doc['request_b64']), base64.b64decode(doc['response_b64'])
-
-
-def send_capture(sim, name):
-    doc, request, response = load_capture(name)
-    layout = layouts.get(doc['function'])
-    raw = exchange(sim, request)
-    reply = codec.decode_response(layout, raw)
-    assert codec.reencode_response(layout, reply) == raw
-    return reply, raw, response
 
 
 def _log_on_pong(sim):
@@ -790,28 +769,10 @@ SAME_OUTPUT = ('Image_Disk_Delete_DM.1', 'Image_Disk_Share_DM.1', 'Image_Disk_Un
                'Image_Volume_Space_Remove_DM.1', 'Image_Volume_Space_Remove_DM.2')
 
 
-def capture_names():
-    names = []
-    for function in FUNCTIONS:
-        for path in sorted(glob.glob(os.path.join(CAPTURES, function + '.*.json'))):
-            names.append(os.path.basename(path)[:-5])
-    return names
-
-
 @pytest.mark.skipif(not os.path.isdir(CAPTURES), reason='no captures directory')
-@pytest.mark.parametrize('name', capture_names())
+@pytest.mark.parametrize('name', capture_names(FUNCTIONS))
 def test_capture(make_sim, name):
-    sim = make_sim(capture_config())
-    smapi = smapi_for(sim)
-    for step in BEFORE.get(name, []):
-        if callable(step):
-            step(sim)
-        elif isinstance(step, str):
-            assert rcrs(send_capture(sim, step)[0]) == (0, 0), step
-        else:
-            function, target, params = step
-            assert rcrs(smapi(function, target, **params)) == (0, 0), step
-    reply, raw, response = send_capture(sim, name)
+    reply, raw, response = send_capture(make_sim(capture_config()), name, before=BEFORE.get(name, []))
     assert rcrs(reply) == struct.unpack('>ii', response[12:20]) == (0, 0)
     if name in SAME_OUTPUT:
         assert raw[20:] == response[20:]
@@ -829,7 +790,7 @@ def test_capture(make_sim, name):
 def test_capture_list_is_complete():
     if not os.path.isdir(CAPTURES):
         pytest.skip('no captures directory')
-    assert len(capture_names()) == 19
+    assert len(capture_names(FUNCTIONS)) == 19
 
 
 # ---------------------------------------------------------------------------

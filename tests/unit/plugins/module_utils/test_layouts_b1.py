@@ -5,89 +5,21 @@ name lists, TCP/IP interfaces) for shapes the captures do not show.
 
 Every expected byte string is built by hand from the documented layout."""
 
-import struct
+import functools
 
 import pytest
 
 from ansible_collections.zvm.cloud.plugins.module_utils.smapi import codec, layouts
 
+from . import wire
+from .wire import PASSWORD, check_response, fn, i1, i4, response_bytes, s, z
+
+# These tests authenticate as a lower-case user.
 USER = 'maint'
-PASSWORD = 'secret'
+request_bytes = functools.partial(wire.request_bytes, user=USER)
+check_request = functools.partial(wire.check_request, user=USER)
+bad = functools.partial(wire.bad, user=USER)
 
-
-def i1(n):
-    return struct.pack('>B', n)
-
-
-def i4(n):
-    return struct.pack('>i', n)
-
-
-def s(text):
-    raw = text.encode('ascii') if isinstance(text, str) else text
-    return i4(len(raw)) + raw
-
-
-def z(text):
-    return text.encode('ascii') + b'\x00'
-
-
-def request(name, target, params):
-    body = s(name) + s(USER) + s(PASSWORD) + s(target) + params
-    return i4(len(body)) + body
-
-
-def response(rc, rs, output=b'', request_id=7):
-    framed = i4(request_id) + i4(rc) + i4(rs) + output
-    return i4(request_id) + i4(len(framed)) + framed
-
-
-def fn(name):
-    function = layouts.get(name)
-    assert function is not None, name
-    return function
-
-
-def check_request(name, target, params, wire):
-    """The request encodes to ``wire`` and decodes back to ``params``."""
-    function = fn(name)
-    data = request(name, target, wire)
-    assert codec.encode_request(function, USER, PASSWORD, target, params) == data
-    decoded = codec.decode_request(data, layouts.FUNCTIONS)
-    assert decoded['function'] == name
-    assert decoded['target'] == target
-    assert decoded['params'] == params
-    assert codec.reencode_request(function, decoded) == data
-    return decoded['params']
-
-
-def check_response(name, rc, rs, output_bytes, expected):
-    """The output decodes to ``expected`` and encodes back byte for byte."""
-    function = fn(name)
-    data = response(rc, rs, output_bytes)
-    decoded = codec.decode_response(function, data)
-    want = {'request_id': 7, 'framed_request_id': 7, 'return_code': rc, 'reason_code': rs}
-    want.update(expected)
-    assert decoded == want
-    assert '_raw' not in repr(decoded)
-    assert codec.reencode_response(function, decoded) == data
-    assert codec.encode_response(function, 7, rc, rs, expected) == data
-    return decoded
-
-
-def bad(name, params, parameter, target='LINUX01'):
-    with pytest.raises(codec.ValidationError) as info:
-        codec.encode_request(fn(name), USER, PASSWORD, target, params, validate=True)
-    err = info.value
-    assert err.function == name
-    assert err.parameter == parameter
-    assert name in str(err) and parameter in str(err)
-    return err
-
-
-# ---------------------------------------------------------------------------
-# Every function of the group has a layout
-# ---------------------------------------------------------------------------
 
 GROUP = (
     'Image_IPL_Delete_DM Image_IPL_Query_DM Image_IPL_Set_DM Image_Lock_DM Image_Lock_Query_DM '
@@ -119,7 +51,7 @@ def test_functions_without_parameters(name):
 def test_rc_only_responses():
     for name in ('Image_IPL_Delete_DM', 'Image_IPL_Set_DM', 'Image_Password_Set_DM', 'Image_Pause',
                  'Image_Volume_Add', 'Metadata_Delete', 'Metadata_Set', 'Name_List_Add'):
-        check_response(name, 0, 0, b'', {})
+        check_response(name, 0, 0, {}, b'')
 
 
 # ---------------------------------------------------------------------------
@@ -129,8 +61,9 @@ def test_rc_only_responses():
 def test_ipl_set_and_query():
     params = {'saved_system': 'CMS', 'load_parameter': '', 'parameter_string': 'AUTOCR'}
     check_request('Image_IPL_Set_DM', 'LINUX01', params, s('CMS') + s('') + s('AUTOCR'))
-    check_response('Image_IPL_Query_DM', 0, 0, s('0100') + s('') + s(''),
-                   {'saved_system': '0100', 'load_parameter': '', 'parameter_string': ''})
+    check_response('Image_IPL_Query_DM', 0, 0,
+                   {'saved_system': '0100', 'load_parameter': '', 'parameter_string': ''},
+                   s('0100') + s('') + s(''))
     bad('Image_IPL_Set_DM', {'saved_system': 'TOOLONGNAME'}, 'saved_system')
     bad('Image_IPL_Set_DM', {'load_parameter': 'X'}, 'saved_system')
 
@@ -139,26 +72,28 @@ def test_lock_whole_image_sends_an_empty_device_address():
     check_request('Image_Lock_DM', 'LINUX01', {'device_address': ''}, s(''))
     check_request('Image_Unlock_DM', 'LINUX01', {'device_address': '0100'}, s('0100'))
     assert codec.encode_request(fn('Image_Unlock_DM'), USER, PASSWORD, 'LINUX01', {}) == \
-        request('Image_Unlock_DM', 'LINUX01', s(''))
+        request_bytes('Image_Unlock_DM', 'LINUX01', s(''))
     bad('Image_Lock_DM', {'device_address': '0100 0200'}, 'device_address')
 
 
 def test_lock_query_image_locked():
-    check_response('Image_Lock_Query_DM', 0, 12, s('IMAGE MAINT') + i4(0),
-                   {'lock_info': {'locked_type': 'IMAGE', 'image_locked_by': 'MAINT'}, 'locked_dev_array': []})
+    check_response('Image_Lock_Query_DM', 0, 12,
+                   {'lock_info': {'locked_type': 'IMAGE', 'image_locked_by': 'MAINT'}, 'locked_dev_array': []},
+                   s('IMAGE MAINT') + i4(0))
 
 
 def test_lock_query_devices_locked():
     devices = z('0100 MAINT') + z('0201 OPERATOR')
-    decoded = check_response('Image_Lock_Query_DM', 0, 12, s('DEVICE ') + i4(len(devices)) + devices,
+    decoded = check_response('Image_Lock_Query_DM', 0, 12,
                              {'lock_info': {'locked_type': 'DEVICE', 'image_locked_by': ''},
                               'locked_dev_array': [{'dev_address': '0100', 'dev_locked_by': 'MAINT'},
-                                                   {'dev_address': '0201', 'dev_locked_by': 'OPERATOR'}]})
+                                                   {'dev_address': '0201', 'dev_locked_by': 'OPERATOR'}]},
+                             s('DEVICE ') + i4(len(devices)) + devices)
     assert decoded['locked_dev_array'][1]['dev_locked_by'] == 'OPERATOR'
 
 
 def test_lock_query_not_locked_has_no_output():
-    check_response('Image_Lock_Query_DM', 0, 24, b'', {})
+    check_response('Image_Lock_Query_DM', 0, 24, {}, b'')
 
 
 def test_password_is_secret():
@@ -184,8 +119,9 @@ def test_pause_and_begin():
 
 def test_query_activate_time():
     check_request('Image_Query_Activate_Time', 'LINUX01', {'date_format_indicator': 4}, i1(4))
-    check_response('Image_Query_Activate_Time', 0, 0, s('LINUX01') + s('2024-01-31') + s('08:15:00'),
-                   {'image_name': 'LINUX01', 'activation_date': '2024-01-31', 'activation_time': '08:15:00'})
+    check_response('Image_Query_Activate_Time', 0, 0,
+                   {'image_name': 'LINUX01', 'activation_date': '2024-01-31', 'activation_time': '08:15:00'},
+                   s('LINUX01') + s('2024-01-31') + s('08:15:00'))
     err = bad('Image_Query_Activate_Time', {'date_format_indicator': 7}, 'date_format_indicator')
     assert err.reason == codec.RS_ABOVE_MAX
 
@@ -193,9 +129,10 @@ def test_query_activate_time():
 def test_recycle_with_failures():
     failing = s('LINUX02') + i4(200) + i4(12)
     array = i4(len(failing)) + failing
-    check_response('Image_Recycle', 200, 12, i4(1) + i4(1) + i4(len(array)) + array,
+    check_response('Image_Recycle', 200, 12,
                    {'recycled': 1, 'not_recycled': 1,
-                    'failing_array': [{'image_name': 'LINUX02', 'return_code': 200, 'reason_code': 12}]})
+                    'failing_array': [{'image_name': 'LINUX02', 'return_code': 200, 'reason_code': 12}]},
+                   i4(1) + i4(1) + i4(len(array)) + array)
 
 
 # ---------------------------------------------------------------------------
@@ -212,9 +149,9 @@ def test_scsi_define_delete_scp_data():
 
 def test_scsi_query_without_scp_data():
     check_response('Image_SCSI_Characteristics_Query_DM', 0, 0,
-                   s('0') + s('0') + s('4000000000000000') + s('5005076300C20B8E') + i1(0) + s(b''),
                    {'boot_program': '0', 'br_lba': '0', 'lun': '4000000000000000',
-                    'port_name': '5005076300C20B8E', 'scp_data_type': 0, 'scp_data': b''})
+                    'port_name': '5005076300C20B8E', 'scp_data_type': 0, 'scp_data': b''},
+                   s('0') + s('0') + s('4000000000000000') + s('5005076300C20B8E') + i1(0) + s(b''))
 
 
 # ---------------------------------------------------------------------------
@@ -230,7 +167,7 @@ def test_volume_add_with_defaults():
                           'alt_parm_disk_owner', 'alt_parm_disk_number', 'alt_parm_disk_password'))), wire)
     assert decoded['image_vol_id'] == 'LX4000'
     assert codec.encode_request(fn('Image_Volume_Add'), USER, PASSWORD, 'MAINT', params) == \
-        request('Image_Volume_Add', 'MAINT', wire)
+        request_bytes('Image_Volume_Add', 'MAINT', wire)
     assert 'parm_disk_password' in fn('Image_Volume_Delete').secret_keys
     bad('Image_Volume_Add', dict(params, image_device_number='40000'), 'image_device_number')
     bad('Image_Volume_Delete', dict(params, image_vol_id='LX/400'), 'image_vol_id')
@@ -252,7 +189,7 @@ def test_volume_space_define_region_with_defaults():
     wire = i1(5) + s('RGN001') + s('') + i4(-1) + i4(-1) + s('GRP001') + i1(0)
     assert codec.encode_request(function, USER, PASSWORD, 'MAINT',
                                 {'function_type': 5, 'region_name': 'RGN001', 'group_name': 'GRP001'}) == \
-        request('Image_Volume_Space_Define_DM', 'MAINT', wire)
+        request_bytes('Image_Volume_Space_Define_DM', 'MAINT', wire)
     check_request('Image_Volume_Space_Define_DM', 'MAINT',
                   {'function_type': 1, 'region_name': 'RGN002', 'image_vol_id': 'LX4005', 'start_cylinder': 1,
                    'size': 10016, 'group_name': '', 'device_type': 1},
@@ -268,7 +205,7 @@ def test_volume_space_define_extended():
     items = (z('function_type=4') + z('region_name=LX4005') + z('image_vol_id=LX4005') + z('group_name=POOL1')
              + z('device_type=1') + z('alloc_method=2'))
     function = fn('Image_Volume_Space_Define_Extended_DM')
-    data = request(function.name, 'MAINT', i4(len(items)) + items)
+    data = request_bytes(function.name, 'MAINT', i4(len(items)) + items)
     assert codec.encode_request(function, USER, PASSWORD, 'MAINT', params) == data
     decoded = codec.decode_request(data, layouts.FUNCTIONS)
     assert decoded['params'] == dict((k, str(v)) for k, v in params.items())
@@ -284,7 +221,7 @@ def test_volume_space_query_request():
                   {'query_type': 2, 'entry_type': 3, 'entry_names': 'POOL1 POOL2'}, i1(2) + i1(3) + s('POOL1 POOL2'))
     function = fn('Image_Volume_Space_Query_DM')
     assert codec.encode_request(function, USER, PASSWORD, 'MAINT', {'query_type': 3, 'entry_type': 1}) == \
-        request(function.name, 'MAINT', i1(3) + i1(1) + s('*'))
+        request_bytes(function.name, 'MAINT', i1(3) + i1(1) + s('*'))
     bad(function.name, {'query_type': 4, 'entry_type': 1}, 'query_type')
     bad(function.name, {'query_type': 1, 'entry_type': 1, 'entry_names': 'POOL/1'}, 'entry_names')
     bad(function.name, {'query_type': 1}, 'entry_type')
@@ -294,17 +231,17 @@ def test_volume_space_query_records():
     records = ['LX3002 3390 1457 10 GT@PONG 0888 * LX3002 *',
                'VM2000 3390 9372 21846 RHEL7 0100 * VM2000 *']
     array = b''.join(s(r) for r in records)
-    check_response('Image_Volume_Space_Query_DM', 0, 0, i4(len(array)) + array, {'record_array': records})
-    check_response('Image_Volume_Space_Query_DM', 0, 0, i4(0), {'record_array': []})
-    check_response('Image_Volume_Space_Query_DM', 420, 8, b'', {})
+    check_response('Image_Volume_Space_Query_DM', 0, 0, {'record_array': records}, i4(len(array)) + array)
+    check_response('Image_Volume_Space_Query_DM', 0, 0, {'record_array': []}, i4(0))
+    check_response('Image_Volume_Space_Query_DM', 420, 8, {}, b'')
 
 
 def test_volume_space_query_extended():
     items = z('query_type=2') + z('entry_type=3') + z('entry_names=POOL1')
     check_request('Image_Volume_Space_Query_Extended_DM', 'MAINT',
                   {'query_type': '2', 'entry_type': '3', 'entry_names': 'POOL1'}, i4(len(items)) + items)
-    check_response('Image_Volume_Space_Query_Extended_DM', 0, 0, z('LX4004 3390 21847 10016 POOL1'),
-                   {'record_array': ['LX4004 3390 21847 10016 POOL1']})
+    check_response('Image_Volume_Space_Query_Extended_DM', 0, 0, {'record_array': ['LX4004 3390 21847 10016 POOL1']},
+                   z('LX4004 3390 21847 10016 POOL1'))
     bad('Image_Volume_Space_Query_Extended_DM', {'query_type': 4, 'entry_type': 1}, 'query_type')
     bad('Image_Volume_Space_Query_Extended_DM', {'query_type': 1}, 'entry_type')
 
@@ -332,7 +269,7 @@ def test_metadata_get_with_values():
                {'metadata_entry_name': 'owner', 'metadata': ''}]
     body = b''.join(i4(len(s(e['metadata_entry_name']) + s(e['metadata'])))
                     + s(e['metadata_entry_name']) + s(e['metadata']) for e in entries)
-    check_response('Metadata_Get', 0, 0, i4(len(body)) + body, {'metadata_entry_array': entries})
+    check_response('Metadata_Get', 0, 0, {'metadata_entry_array': entries}, i4(len(body)) + body)
     check_request('Metadata_Get', 'LINUX01', {'metadata_name_list': 'os owner'}, z('os owner'))
 
 
@@ -347,8 +284,8 @@ def test_metadata_set():
 
 def test_metadata_space_query():
     check_request('Metadata_Space_Query', 'LINUX01', {}, b'')
-    check_response('Metadata_Space_Query', 0, 0, z('10240 9876'), {'output_data': ['10240 9876']})
-    check_response('Metadata_Space_Query', 4, 4, b'', {})
+    check_response('Metadata_Space_Query', 0, 0, {'output_data': ['10240 9876']}, z('10240 9876'))
+    check_response('Metadata_Space_Query', 4, 4, {}, b'')
     bad('Metadata_Space_Query', {'searchkey': 'a b'}, 'searchkey')
 
 
@@ -359,10 +296,10 @@ def test_metadata_space_query():
 def test_name_lists():
     check_request('Name_List_Add', 'OPS', {'name': 'LINUX01'}, s('LINUX01'))
     check_request('Name_List_Remove', 'OPS', {'name': 'IMAGE_OPERATIONS'}, s('IMAGE_OPERATIONS'))
-    check_response('Name_List_Query', 0, 0, i4(0), {'name_array': []})
+    check_response('Name_List_Query', 0, 0, {'name_array': []}, i4(0))
     names = ['LINUX01', 'LINUX02']
     body = b''.join(s(n) for n in names)
-    check_response('Name_List_Query', 0, 0, i4(len(body)) + body, {'name_array': names})
+    check_response('Name_List_Query', 0, 0, {'name_array': names}, i4(len(body)) + body)
     bad('Name_List_Add', {'name': 'N' * 65}, 'name', target='OPS')
     bad('Name_List_Remove', {'name': 'A B'}, 'name', target='OPS')
 
@@ -377,9 +314,9 @@ def test_ip_interface_create_minimal_and_error_data():
     wire = (z('tcpip_stack=TCPIP') + z('interface_id=ETH1') + z('primary_ipv6=fd00::10/64')
             + z('interface=QDIO 1000 PORTNAME OSA1'))
     check_request('Network_IP_Interface_Create', 'MAINT', params, wire)
-    check_response('Network_IP_Interface_Create', 8, 12, s('DTCIFC2605E Duplicate interface: ETH1'),
-                   {'error_data': 'DTCIFC2605E Duplicate interface: ETH1'})
-    check_response('Network_IP_Interface_Create', 0, 0, b'', {})
+    check_response('Network_IP_Interface_Create', 8, 12, {'error_data': 'DTCIFC2605E Duplicate interface: ETH1'},
+                   s('DTCIFC2605E Duplicate interface: ETH1'))
+    check_response('Network_IP_Interface_Create', 0, 0, {}, b'')
     bad('Network_IP_Interface_Create', {'interface_id': 'ETH1', 'interface': 'QDIO 1000'}, 'tcpip_stack')
     bad('Network_IP_Interface_Create', dict(params, primary_ipv4='10.0.0.x'), 'primary_ipv4')
     bad('Network_IP_Interface_Create', dict(params, interface='OSA'), 'interface')
@@ -396,8 +333,8 @@ def test_ip_interface_modify():
 def test_ip_interface_query_configurations():
     configs = ['INTERFACE_ID=ETH1 TYPE=QDIO IPV4=10.0.0.5/24', 'INTERFACE_ID=LOOPBACK TYPE=LOOPBACK']
     body = b''.join(z(c) for c in configs)
-    check_response('Network_IP_Interface_Query', 0, 0, i4(len(body)) + body,
-                   {'interface_configuration_array': configs})
+    check_response('Network_IP_Interface_Query', 0, 0, {'interface_configuration_array': configs},
+                   i4(len(body)) + body)
     check_request('Network_IP_Interface_Query', 'MAINT', {'tcpip_stack': 'TCPIP', 'interface_all': 'YES'},
                   z('tcpip_stack=TCPIP') + z('interface_all=YES'))
     bad('Network_IP_Interface_Query', {'tcpip_stack': 'TCPIP', 'interface_all': 'MAYBE'}, 'interface_all')
@@ -414,7 +351,7 @@ def test_lock_query_empty_lock_info_still_round_trips():
     # not seen on a real system: an empty lock string cannot be split into its two words, so the codec
     # keeps it whole (in '_raw') and still sends back the very same bytes
     function = fn('Image_Lock_Query_DM')
-    data = response(0, 24, s('') + i4(0))
+    data = response_bytes(0, 24, s('') + i4(0))
     decoded = codec.decode_response(function, data)
     assert decoded['locked_dev_array'] == []
     assert codec.reencode_response(function, decoded) == data

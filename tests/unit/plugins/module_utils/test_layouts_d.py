@@ -1,5 +1,3 @@
-from ansible_collections.zvm.cloud.plugins.module_utils.smapi import codec, layouts
-
 # Copyright: Contributors to the zvm.cloud project
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 #
@@ -10,87 +8,11 @@ from ansible_collections.zvm.cloud.plugins.module_utils.smapi import codec, layo
 # shapes the captures do not show (non-empty arrays, VLAN ids, keyword
 # parameters in another order) and the validation of each family.
 
-import struct
-
 import pytest
 
-USER, PASSWORD = 'MAINT', 'secret'
+from ansible_collections.zvm.cloud.plugins.module_utils.smapi import codec, layouts
 
-
-def i1(n):
-    return struct.pack('>B', n)
-
-
-def i4(n):
-    return struct.pack('>i', n)
-
-
-def i8(n):
-    return struct.pack('>q', n)
-
-
-def s(text):
-    raw = text.encode('iso8859_15')
-    return i4(len(raw)) + raw
-
-
-def z(*texts):
-    return b''.join(t.encode('iso8859_15') + b'\x00' for t in texts)
-
-
-def arr(*elements):
-    body = b''.join(elements)
-    return i4(len(body)) + body
-
-
-def struct_(*fields):
-    body = b''.join(fields)
-    return i4(len(body)) + body
-
-
-def request_bytes(function, target, params):
-    body = s(function) + s(USER) + s(PASSWORD) + s(target) + params
-    return i4(len(body)) + body
-
-
-def response_bytes(rc, rs, output=b'', request_id=7):
-    return i4(request_id) + i4(12 + len(output)) + i4(request_id) + i4(rc) + i4(rs) + output
-
-
-def check_request(name, target, params, raw_params, decoded_params=None):
-    """``params`` encode (validated) to exactly ``raw_params``, and the
-    server-side decoding of those bytes gives the parameters back."""
-    function = layouts.get(name)
-    raw = request_bytes(name, target, raw_params)
-    assert codec.encode_request(function, USER, PASSWORD, target, params, validate=True) == raw
-    decoded = codec.decode_request(raw, layouts.FUNCTIONS)
-    assert decoded['function'] == name
-    assert decoded['target'] == target
-    assert decoded['params'] == (params if decoded_params is None else decoded_params)
-    assert codec.reencode_request(function, decoded) == raw
-
-
-def check_response(name, output, raw_output, rc=0, rs=0, decoded_output=None):
-    """The server-side encoding of ``output`` is ``raw_output`` and the
-    client-side decoding gives the output back."""
-    function = layouts.get(name)
-    raw = response_bytes(rc, rs, raw_output)
-    assert codec.encode_response(function, 7, rc, rs, output) == raw
-    decoded = codec.decode_response(function, raw)
-    want = output if decoded_output is None else decoded_output
-    assert decoded == dict(want, request_id=7, framed_request_id=7, return_code=rc, reason_code=rs)
-    assert '_raw' not in repr(decoded)
-    assert codec.reencode_response(function, decoded) == raw
-
-
-def bad(name, params, parameter, reason, target='LINUX01'):
-    function = layouts.get(name)
-    with pytest.raises(codec.ValidationError) as info:
-        codec.encode_request(function, USER, PASSWORD, target, params, validate=True)
-    assert info.value.function == name
-    assert info.value.parameter == parameter
-    assert info.value.reason == reason
-    assert name in str(info.value) and parameter in str(info.value)
+from .wire import arr, bad, check_request, check_response, i1, i4, i8, response_bytes, s, struct_, z
 
 
 GROUP_D = '''
@@ -190,7 +112,7 @@ def test_adapter_query_all_and_an_uncoupled_adapter():
     ]}
     raw = arr(struct_(s('1000'), i1(2), i4(3), i1(0), s(''), s('')),
               struct_(s('2000'), i1(2), i4(3), i1(2), s('SYSTEM  '), s('VSW1    ')))
-    check_response('Virtual_Network_Adapter_Query', output, raw)
+    check_response('Virtual_Network_Adapter_Query', 0, 0, output, raw)
 
 
 # Virtual_Network_Adapter_Query_Extended (no capture) ------------------------------
@@ -230,7 +152,7 @@ def test_adapter_query_extended_request_has_a_length_prefix():
 
 def test_adapter_query_extended_response():
     output = {'adapter_count': '2', 'adapter_array': [ADAPTER_1000, ADAPTER_2000]}
-    check_response('Virtual_Network_Adapter_Query_Extended', output, i4(len(ADAPTERS)) + ADAPTERS)
+    check_response('Virtual_Network_Adapter_Query_Extended', 0, 0, output, i4(len(ADAPTERS)) + ADAPTERS)
 
 
 def test_adapter_query_extended_counts_are_derived_for_the_simulator():
@@ -246,7 +168,7 @@ def test_adapter_query_extended_counts_are_derived_for_the_simulator():
              'adapter_info_end')
     decoded = dict(adapter, mac_count='1')
     decoded['mac_array'] = decoded.pop('mac_array')     # mac_count is read before the list
-    check_response('Virtual_Network_Adapter_Query_Extended', {'adapter_array': [adapter]}, i4(len(body)) + body,
+    check_response('Virtual_Network_Adapter_Query_Extended', 0, 0, {'adapter_array': [adapter]}, i4(len(body)) + body,
                    decoded_output={'adapter_count': '1', 'adapter_array': [decoded]})
 
 
@@ -255,14 +177,14 @@ def test_adapter_query_extended_empty_mac_list_and_no_adapters():
              'adapter_info_end')
     output = {'adapter_count': '1', 'adapter_array': [
         {'adapter_address': '3000', 'adapter_status': '00', 'mac_count': '0', 'mac_array': []}]}
-    check_response('Virtual_Network_Adapter_Query_Extended', output, i4(len(body)) + body)
+    check_response('Virtual_Network_Adapter_Query_Extended', 0, 0, output, i4(len(body)) + body)
     body = z('adapter_count=0')
-    check_response('Virtual_Network_Adapter_Query_Extended', {'adapter_array': []}, i4(len(body)) + body,
+    check_response('Virtual_Network_Adapter_Query_Extended', 0, 0, {'adapter_array': []}, i4(len(body)) + body,
                    decoded_output={'adapter_count': '0'})
 
 
 def test_adapter_query_extended_error_has_no_output():
-    check_response('Virtual_Network_Adapter_Query_Extended', {}, b'', rc=212, rs=8)
+    check_response('Virtual_Network_Adapter_Query_Extended', 212, 8, {}, b'')
 
 
 # Guest LANs ----------------------------------------------------------------------
@@ -300,13 +222,13 @@ def test_lan_query_with_connected_adapters():
     raw = arr(struct_(s('LAN1    '), s('SYSTEM  '), i1(4),
                       arr(struct_(s('LINUX01 '), s('1000')), struct_(s('LINUX02 '), s('2000')))),
               struct_(s('LAN2    '), s('LINUX01 '), i1(1), arr()))
-    check_response('Virtual_Network_LAN_Query', output, raw)
+    check_response('Virtual_Network_LAN_Query', 0, 0, output, raw)
 
 
 def test_lan_access_query_records():
     output = {'authorized_user_array': [{'access_user': 'LINUX01', 'promiscuity': 'NONPROMISCUOUS'},
                                         {'access_user': 'A', 'promiscuity': 'PROMISCUOUS'}]}
-    check_response('Virtual_Network_LAN_Access_Query', output,
+    check_response('Virtual_Network_LAN_Access_Query', 0, 0, output,
                    z('LINUX01  NONPROMISCUOUS', 'A        PROMISCUOUS'))
 
 
@@ -318,7 +240,7 @@ def test_osa_query_records():
          'agent_status': 'NO'},
         {'osa_address': '0500', 'osa_status': 'ATTACHEDVSW1', 'osa_type': 'OSA', 'chpid_address': '05',
          'agent_status': 'YES'}]}
-    check_response('Virtual_Network_OSA_Query', output,
+    check_response('Virtual_Network_OSA_Query', 0, 0, output,
                    z('0600 FREE OSA 06 NO', '0500 ATTACHEDVSW1 OSA 05 YES'))
 
 
@@ -334,7 +256,7 @@ def test_vlan_query_stats_port_and_nic():
     ]}
     raw = arr(struct_(z('PORT PORT1 1'), arr(z('100 5 0 7 1', '200 9 2 3 0'))),
               struct_(z('NIC 1000 65'), arr()))
-    check_response('Virtual_Network_VLAN_Query_Stats', output, raw)
+    check_response('Virtual_Network_VLAN_Query_Stats', 0, 0, output, raw)
     bad('Virtual_Network_VLAN_Query_Stats', {'userid': 'TCPIP', 'device': 'ALL'}, 'device', codec.RS_UNRECOGNIZED)
     bad('Virtual_Network_VLAN_Query_Stats', {'device': 'NIC'}, 'userid', codec.RS_MISSING)
 
@@ -385,7 +307,7 @@ def test_vswitch_query_with_vlans_and_devices():
         arr(struct_(i4(0x600), s('DTCVSW1 '), s('PORT1   '), i1(1), i1(0))),
         arr(struct_(s('LINUX01 '), arr(struct_(i4(100)), struct_(i4(200)))), struct_(s('LINUX02 '), arr())),
         arr(struct_(s('LINUX01 '), s('1000')))))
-    check_response('Virtual_Network_Vswitch_Query', {'vswitch_array': [vsw]}, raw)
+    check_response('Virtual_Network_Vswitch_Query', 0, 0, {'vswitch_array': [vsw]}, raw)
 
 
 # Virtual switches: keyword parameters --------------------------------------------------
@@ -494,7 +416,7 @@ def test_vswitch_query_extended_vlan_ids_uplinks_and_members():
                                  'uplink_nic_error_status': '0'}],
            'global_member_array': [{'member_name': 'SYSA', 'member_state': 'JOINED'},
                                    {'member_name': 'SYSB', 'member_state': 'ISOLATED'}]}
-    check_response('Virtual_Network_Vswitch_Query_Extended', {'vswitch_array': [vsw]}, raw)
+    check_response('Virtual_Network_Vswitch_Query_Extended', 0, 0, {'vswitch_array': [vsw]}, raw)
 
 
 def test_vswitch_query_stats_segments():
@@ -504,7 +426,7 @@ def test_vswitch_query_stats_segments():
     output = {'vswitch_array': [{'switch_name': 'VSW1', 'segment_array': [seg]},
                                 {'switch_name': 'VSW2', 'segment_array': []}]}
     raw = arr(s('VSW1') + arr(z('100 10 0 12 1 * * 2 0 OSA 0600 1')), s('VSW2') + arr())
-    check_response('Virtual_Network_Vswitch_Query_Stats', output, raw)
+    check_response('Virtual_Network_Vswitch_Query_Stats', 0, 0, output, raw)
     check_request('Virtual_Network_Vswitch_Query_Stats', 'MAINT', {'fmt_version': '4', 'switch_name': '*'},
                   z('fmt_version=4', 'switch_name=*'))
     bad('Virtual_Network_Vswitch_Query_Stats', {'switch_name': 'VSW1', 'fmt_version': 'four'}, 'fmt_version',
@@ -524,7 +446,7 @@ def test_vswitch_query_byte_stats_counts_are_asciiz_numbers():
     raw = z('1', 'VSW1', '1', '0600', *[str(i) for i in range(8)])
     raw += z(*['0'] * 8) + z('1', 'LINUX01 1000', *[str(10 + i) for i in range(8)])
     raw += z('2', '100', '5', '6', '200', '7', '8')
-    check_response('Virtual_Network_Vswitch_Query_Byte_Stats', {'vswitch_array': [vsw]}, raw)
+    check_response('Virtual_Network_Vswitch_Query_Byte_Stats', 0, 0, {'vswitch_array': [vsw]}, raw)
     check_request('Virtual_Network_Vswitch_Query_Byte_Stats', 'MAINT', {'switch_name': '*'}, z('switch_name=*'))
     bad('Virtual_Network_Vswitch_Query_Byte_Stats', {}, 'switch_name', codec.RS_MISSING)
 
