@@ -9,7 +9,6 @@
 # family of parameters.
 """Layouts of SMAPI functions, group C (system functions, relocation, VMRM): hand-built bytes both ways."""
 
-import functools
 
 import pytest
 
@@ -18,8 +17,11 @@ from ansible_collections.zvm.cloud.plugins.module_utils.smapi import codec, layo
 from . import wire
 from .wire import PASSWORD, USER, check_request, check_response, i1, i4, i8, request_bytes, response_bytes, s, z
 
-# Most functions of this group target MAINT.
-bad = functools.partial(wire.bad, target='MAINT')
+
+def bad(*args, **kw):
+    """wire.bad with this group's usual target: most functions here target MAINT."""
+    kw.setdefault('target', 'MAINT')
+    return wire.bad(*args, **kw)
 
 
 GROUP_C = (
