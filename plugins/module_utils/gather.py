@@ -41,6 +41,7 @@ from ansible_collections.zvm.cloud.plugins.module_utils.sdk.base import POWER_OF
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.host import (
     ENTRY_GROUP, QUERY_DEFINITION, QUERY_FREE, QUERY_USED,
 )
+from ansible_collections.zvm.cloud.plugins.module_utils.sdk.network import SWITCH_STATUS as _STATUS_TEXT
 
 SUBSETS = ('host', 'diskpools', 'guests', 'definitions', 'vswitches', 'nics', 'stats')
 # subsets that add to each guest: they need (and bring in) the guest list
@@ -50,13 +51,9 @@ POWER_STATES = (POWER_ON, POWER_OFF)
 DEFAULT_MAX_CONNECTIONS = 8
 MAX_CONNECTIONS = 64
 
-# Virtual_Network_Vswitch_Query_Extended switch_status (the manual's QUERY VSWITCH states)
-SWITCH_STATUS = {
-    1: 'defined', 2: 'controller not available', 3: 'operator intervention required', 4: 'disconnected',
-    5: 'virtual devices attached to controller', 6: 'OSA initialization in progress', 7: 'OSA device not ready',
-    8: 'OSA device ready', 9: 'OSA devices being detached', 10: 'delete pending', 11: 'failover recovering',
-    12: 'autorestart in progress',
-}
+# Virtual_Network_Vswitch_Query_Extended switch_status, in the words of the
+# SDK's vswitch_query without the trailing remarks ('OSA device ready')
+SWITCH_STATUS = dict((int(code), text.split('.')[0]) for code, text in _STATUS_TEXT.items())
 
 # DirMaint's own comment records: not the owner's comments
 _CONTROL_COMMENT_RE = re.compile(r'^\s*\*\s*(DVHOPT|PW\d*=|AC=|ED=)', re.IGNORECASE)
