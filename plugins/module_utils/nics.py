@@ -69,6 +69,23 @@ def _fail(where, field, e):
     return SDKInvalidInputFormat(text if text.startswith(where + field) else '%s%s' % (where, text))
 
 
+def _port_type(value, field):
+    if not isinstance(value, str) or value.strip().upper() not in PORT_TYPES:
+        raise ValueError('%s: %r is not ACCESS or TRUNK' % (field, value))
+    return value.strip().upper()
+
+
+def _checked(spec, key, where, check):
+    """``spec[key]`` through ``check(value, field)``; None and KEEP pass as they are."""
+    value = spec.get(key)
+    if value is KEEP or value is None:
+        return value
+    try:
+        return check(value, where + key)
+    except ValueError as e:
+        raise _fail(where, key, e)
+
+
 def normalize(spec, where=''):
     """Check a NIC declaration (a dict with SPEC_KEYS; ``where`` prefixes
     field names in messages, such as 'nics[2].') and return it normalized:
@@ -88,29 +105,9 @@ def normalize(spec, where=''):
     if int(out['vdev'], 16) + NIC_DEVICES - 1 > 0xFFFF:
         raise SDKInvalidInputFormat('%svdev: %s leaves no room for the %d devices of a NIC (the last is FFFF)'
                                     % (where, out['vdev'], NIC_DEVICES))
-    vswitch = spec.get('vswitch')
-    if vswitch is KEEP or vswitch is None:
-        out['vswitch'] = vswitch
-    else:
-        try:
-            out['vswitch'] = validation.vswitch_name(vswitch, where + 'vswitch')
-        except ValueError as e:
-            raise _fail(where, 'vswitch', e)
-    vlan = spec.get('vlan_id')
-    if vlan is KEEP or vlan is None:
-        out['vlan_id'] = vlan
-    else:
-        try:
-            out['vlan_id'] = validation.vlan_id(vlan, where + 'vlan_id')
-        except ValueError as e:
-            raise _fail(where, 'vlan_id', e)
-    port_type = spec.get('port_type')
-    if port_type is KEEP or port_type is None:
-        out['port_type'] = port_type
-    else:
-        if not isinstance(port_type, str) or port_type.strip().upper() not in PORT_TYPES:
-            raise SDKInvalidInputFormat('%sport_type: %r is not ACCESS or TRUNK' % (where, port_type))
-        out['port_type'] = port_type.strip().upper()
+    out['vswitch'] = _checked(spec, 'vswitch', where, validation.vswitch_name)
+    out['vlan_id'] = _checked(spec, 'vlan_id', where, validation.vlan_id)
+    out['port_type'] = _checked(spec, 'port_type', where, _port_type)
     out['macid'] = out['mac_address'] = None
     if spec.get('mac_address') not in (None, ''):
         try:
