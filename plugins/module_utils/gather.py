@@ -53,7 +53,7 @@ MAX_CONNECTIONS = 64
 
 # Virtual_Network_Vswitch_Query_Extended switch_status, in the words of the
 # SDK's vswitch_query without the trailing remarks ('OSA device ready')
-SWITCH_STATUS = dict((int(code), text.split('.')[0]) for code, text in _STATUS_TEXT.items())
+SWITCH_STATUS = dict((int(code), text.split('.', maxsplit=1)[0]) for code, text in _STATUS_TEXT.items())
 
 # DirMaint's own comment records: not the owner's comments
 _CONTROL_COMMENT_RE = re.compile(r'^\s*\*\s*(DVHOPT|PW\d*=|AC=|ED=)', re.IGNORECASE)
