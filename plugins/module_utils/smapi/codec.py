@@ -624,51 +624,6 @@ def _check_item(container, item, fn):
         raise
 
 
-class CStrList(Field):
-    """A list of NUL-terminated strings, with an int4 byte-length prefix or
-    running to the end of the enclosing data.  Used for the directory
-    keyword lists (``MDISK=VDEV=0100 ...``) and many text outputs.
-
-    ``separated=True``: the NULs go between the strings and the last one
-    has none (System_SCSI_Disk_Query, the VMRM configuration file); data
-    that does end with a NUL then decodes with a last item ''."""
-
-    def __init__(self, name, prefix=True, item=None, separated=False, **kw):
-        kw.setdefault('default', [])
-        Field.__init__(self, name, **kw)
-        self.prefix = prefix
-        self.item = item or CStr(None)
-        self.separated = separated
-
-    def read(self, data, pos, end):
-        if self.prefix:
-            pos, end = _prefixed(data, pos, end, self.name)
-        stop = end
-        if self.separated and pos < end:
-            data, pos, end = bytes(data[pos:end]) + b'\x00', 0, end - pos + 1
-        items = []
-        while pos < end:
-            value, pos = self.item.read(data, pos, end)
-            items.append(value)
-        return items, stop
-
-    def write(self, value, out, fn):
-        body = bytearray()
-        for item in value:
-            self.item.write(item, body, fn)
-        if self.separated and body:
-            del body[-1:]   # the last item's NUL
-        if self.prefix:
-            out += _I4.pack(len(body))
-        out += body
-
-    def check(self, value, fn):
-        if not isinstance(value, (list, tuple)):
-            raise ValidationError(fn, self.name, 'must be a list', RS_UNRECOGNIZED)
-        for item in value:
-            _check_item(self, item, fn)
-
-
 class Struct(Field):
     """A group of fields decoded into a dict.
 
@@ -781,6 +736,45 @@ class Array(Field):
             raise ValidationError(fn, self.name, 'must be a list', RS_UNRECOGNIZED)
         for item in value:
             _check_item(self, item, fn)
+
+
+class CStrList(Array):
+    """A list of NUL-terminated strings, with an int4 byte-length prefix or
+    running to the end of the enclosing data.  Used for the directory
+    keyword lists (``MDISK=VDEV=0100 ...``) and many text outputs.
+
+    ``separated=True``: the NULs go between the strings and the last one
+    has none (System_SCSI_Disk_Query, the VMRM configuration file); data
+    that does end with a NUL then decodes with a last item ''."""
+
+    def __init__(self, name, prefix=True, item=None, separated=False, **kw):
+        Array.__init__(self, name, item or CStr(None), 'bytes' if prefix else 'rest', **kw)
+        self.prefix = prefix
+        self.separated = separated
+
+    def read(self, data, pos, end):
+        if not self.separated:
+            return Array.read(self, data, pos, end)
+        if self.prefix:
+            pos, end = _prefixed(data, pos, end, self.name)
+        if pos < end:
+            # give the last string the NUL it goes without
+            items, _pos = Array(self.name, self.item, 'rest').read(bytes(data[pos:end]) + b'\x00', 0,
+                                                                   end - pos + 1)
+            return items, end
+        return [], end
+
+    def write(self, value, out, fn):
+        if not self.separated:
+            return Array.write(self, value, out, fn)
+        body = bytearray()
+        Array(self.name, self.item, 'rest').write(value, body, fn)
+        if body:
+            del body[-1:]   # the last item's NUL
+        if self.prefix:
+            out += _I4.pack(len(body))
+        out += body
+        return None
 
 
 class KVRecords:
