@@ -32,6 +32,8 @@ import re
 from collections import namedtuple
 from fractions import Fraction
 
+from ansible_collections.zvm.cloud.plugins.module_utils.errors import InputError
+
 KIB = 1024
 UNITS = (('T', 1024 ** 4), ('G', 1024 ** 3), ('M', 1024 ** 2), ('K', 1024))
 UNIT_BYTES = dict(UNITS)
@@ -71,7 +73,7 @@ def _with_unit(text, field, forms):
         return None
     amount = Fraction(m.group(1)) * UNIT_BYTES[m.group(2).upper()]
     if amount.denominator != 1 or amount <= 0:
-        raise ValueError('%s: %r is not a whole positive number of bytes; expected %s' % (field, text, forms))
+        raise InputError('%s: %r is not a whole positive number of bytes; expected %s' % (field, text, forms))
     return int(amount)
 
 
@@ -81,25 +83,25 @@ def parse_size(value, field='size'):
     ``'512M'``, ``'1g'``, ``'10G'``, ``'2048K'``, ``'1T'``, ``'1.5G'`` give
     ``ParsedSize(bytes, native=False)``; ``100`` or ``'100'`` gives
     ``ParsedSize(100, native=True)`` (cylinders or blocks, by device type).
-    Anything else raises ValueError naming ``field`` and the accepted forms.
+    Anything else raises InputError naming ``field`` and the accepted forms.
     """
     if _is_int(value):
         if value <= 0:
-            raise ValueError('%s: %r is not valid; expected %s' % (field, value, SIZE_FORMS))
+            raise InputError('%s: %r is not valid; expected %s' % (field, value, SIZE_FORMS))
         return ParsedSize(value, True)
     if not isinstance(value, str):
-        raise ValueError('%s: %r is not valid; expected %s' % (field, value, SIZE_FORMS))
+        raise InputError('%s: %r is not valid; expected %s' % (field, value, SIZE_FORMS))
     text = value.strip()
     if _NUMBER_RE.match(text) and int(text) > 0:
         return ParsedSize(int(text), True)
     amount = _with_unit(text, field, SIZE_FORMS)
     if amount is None:
-        raise ValueError('%s: %r is not valid; expected %s' % (field, value, SIZE_FORMS))
+        raise InputError('%s: %r is not valid; expected %s' % (field, value, SIZE_FORMS))
     return ParsedSize(amount, False)
 
 
 def _devtype_unit(devtype):
-    """(unit, is_vdisk) for a device type, or ValueError."""
+    """(unit, is_vdisk) for a device type, or InputError."""
     dt = str(devtype).strip().upper()
     if dt in ECKD_DEVTYPES:
         return CYL, False
@@ -107,7 +109,7 @@ def _devtype_unit(devtype):
         return BLK, False
     if dt in VDISK_DEVTYPES:
         return BLK, True
-    raise ValueError('devtype: %r is not supported; expected one of %s'
+    raise InputError('devtype: %r is not supported; expected one of %s'
                      % (devtype, ', '.join(ECKD_DEVTYPES + FBA_DEVTYPES + VDISK_DEVTYPES)))
 
 
@@ -125,7 +127,7 @@ def disk_size_units(size, devtype, vdisk=False, field='size'):
     unit, is_vdisk = _devtype_unit(devtype)
     vdisk = vdisk or is_vdisk
     if vdisk and unit != BLK:
-        raise ValueError('devtype: a V-DISK is an FBA device (FB-512), not %s' % devtype)
+        raise InputError('devtype: a V-DISK is an FBA device (FB-512), not %s' % devtype)
     parsed = parse_size(size, field)
     if parsed.native:
         count = parsed.value
@@ -134,7 +136,7 @@ def disk_size_units(size, devtype, vdisk=False, field='size'):
     else:
         count = _ceil_div(parsed.value, FBA_BLOCK_BYTES)
     if vdisk and count > VDISK_MAX_BLOCKS:
-        raise ValueError('%s: %s is %d blocks; a V-DISK holds at most %d blocks (about 2G)'
+        raise InputError('%s: %s is %d blocks; a V-DISK holds at most %d blocks (about 2G)'
                          % (field, size, count, VDISK_MAX_BLOCKS))
     return count, unit
 
@@ -142,7 +144,7 @@ def disk_size_units(size, devtype, vdisk=False, field='size'):
 def units_to_bytes(count, devtype):
     """Bytes in ``count`` cylinders (3390) or blocks (FBA, V-DISK)."""
     if not _is_int(count) or count < 0:
-        raise ValueError('count: %r is not a whole number of cylinders or blocks' % (count,))
+        raise InputError('count: %r is not a whole number of cylinders or blocks' % (count,))
     unit = _devtype_unit(devtype)[0]
     return count * (ECKD_CYLINDER_BYTES if unit == CYL else FBA_BLOCK_BYTES)
 
@@ -151,16 +153,16 @@ def parse_memory(value, field='memory'):
     """Bytes for a memory size: ``'4G'``, ``'512M'``, ``'4096M'``; bare numbers are MB."""
     if _is_int(value):
         if value <= 0:
-            raise ValueError('%s: %r is not valid; expected %s' % (field, value, MEMORY_FORMS))
+            raise InputError('%s: %r is not valid; expected %s' % (field, value, MEMORY_FORMS))
         return value * UNIT_BYTES['M']
     if not isinstance(value, str):
-        raise ValueError('%s: %r is not valid; expected %s' % (field, value, MEMORY_FORMS))
+        raise InputError('%s: %r is not valid; expected %s' % (field, value, MEMORY_FORMS))
     text = value.strip()
     if _NUMBER_RE.match(text) and int(text) > 0:
         return int(text) * UNIT_BYTES['M']
     amount = _with_unit(text, field, MEMORY_FORMS)
     if amount is None:
-        raise ValueError('%s: %r is not valid; expected %s' % (field, value, MEMORY_FORMS))
+        raise InputError('%s: %r is not valid; expected %s' % (field, value, MEMORY_FORMS))
     return amount
 
 
@@ -168,14 +170,14 @@ def cp_storage(nbytes, field='memory'):
     """The user-directory form of a byte count: ``4G``, ``512M``, ``1536M``.
 
     Uses the largest of T, G, M, K that divides the count exactly; a count
-    that is not a positive multiple of 1K raises ValueError.
+    that is not a positive multiple of 1K raises InputError.
     """
     if not _is_int(nbytes) or nbytes <= 0 or nbytes % KIB:
-        raise ValueError('%s: %r bytes is not a positive multiple of 1K' % (field, nbytes))
+        raise InputError('%s: %r bytes is not a positive multiple of 1K' % (field, nbytes))
     for suffix, size in UNITS:
         if nbytes % size == 0:
             return '%d%s' % (nbytes // size, suffix)
-    raise ValueError('%s: %r bytes is not a positive multiple of 1K' % (field, nbytes))  # pragma: no cover
+    raise InputError('%s: %r bytes is not a positive multiple of 1K' % (field, nbytes))  # pragma: no cover
 
 
 def compare_memory(a, b):

@@ -4,7 +4,7 @@
 """Validators for z/VM names and values given by users.
 
 Each validator returns the canonical form of a good value (upper case,
-zero-padded, ...) and raises ValueError with a message that names the field
+zero-padded, ...) and raises InputError (a ValueError) with a message that names the field
 and the problem.  Messages about passwords never contain the password.
 
 Sources for the rules:
@@ -36,6 +36,8 @@ __metaclass__ = type
 import re
 from collections import namedtuple
 
+from ansible_collections.zvm.cloud.plugins.module_utils.errors import InputError
+
 USERID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@#$_-'
 RESERVED_USERIDS = ('SYSTEM', 'SYSTEMMP')
 RESERVED_USERID_PREFIXES = ('LOGN', 'LOGL', 'LOGV')
@@ -54,11 +56,11 @@ _HEX_RE = re.compile(r'^[0-9A-F]+$')
 
 def _text(value, field):
     if isinstance(value, bool) or value is None:
-        raise ValueError('%s: a value is required' % field)
+        raise InputError('%s: a value is required' % field)
     if isinstance(value, int):
         value = str(value)
     if not isinstance(value, str):
-        raise ValueError('%s: expected a string, got %s' % (field, type(value).__name__))
+        raise InputError('%s: expected a string, got %s' % (field, type(value).__name__))
     return value.strip()
 
 
@@ -72,11 +74,11 @@ def _bad_char(text, allowed):
 def _name(value, field, what, maxlen, allowed, describe_allowed, minlen=1):
     text = _text(value, field).upper()
     if not minlen <= len(text) <= maxlen:
-        raise ValueError('%s: %r is not a valid %s: it must be %d to %d characters long'
+        raise InputError('%s: %r is not a valid %s: it must be %d to %d characters long'
                          % (field, text, what, minlen, maxlen))
     bad = _bad_char(text, allowed)
     if bad is not None:
-        raise ValueError('%s: %r is not a valid %s: %r is not allowed (use %s)'
+        raise InputError('%s: %r is not a valid %s: %r is not allowed (use %s)'
                          % (field, text, what, bad, describe_allowed))
     return text
 
@@ -84,12 +86,12 @@ def _name(value, field, what, maxlen, allowed, describe_allowed, minlen=1):
 def no_blanks_or_controls(value, field):
     """``value`` unchanged if it has no blank and no control character."""
     if not isinstance(value, str):
-        raise ValueError('%s: expected a string, got %s' % (field, type(value).__name__))
+        raise InputError('%s: expected a string, got %s' % (field, type(value).__name__))
     for ch in value:
         if ch.isspace():
-            raise ValueError('%s: must not contain blanks' % field)
+            raise InputError('%s: must not contain blanks' % field)
         if ord(ch) < 0x20 or 0x7f <= ord(ch) < 0xa0:
-            raise ValueError('%s: must not contain control characters (found 0x%02X)' % (field, ord(ch)))
+            raise InputError('%s: must not contain control characters (found 0x%02X)' % (field, ord(ch)))
     return value
 
 
@@ -98,7 +100,7 @@ def userid(name, field='name', allow_reserved=False):
     text = _name(name, field, 'z/VM user ID', 8, USERID_CHARS, 'A-Z, 0-9, @ # $ _ -')
     if not allow_reserved:
         if text in RESERVED_USERIDS or (len(text) == 8 and text[:4] in RESERVED_USERID_PREFIXES):
-            raise ValueError('%s: %r is reserved for CP (SYSTEM, SYSTEMMP, LOGNxxxx, LOGLxxxx and LOGVxxxx are)'
+            raise InputError('%s: %r is reserved for CP (SYSTEM, SYSTEMMP, LOGNxxxx, LOGLxxxx and LOGVxxxx are)'
                              % (field, text))
     return text
 
@@ -107,7 +109,7 @@ def vdev(value, field='vdev'):
     """A virtual device number: 1-4 hex digits, returned as 4 upper-case digits."""
     text = _text(value, field).upper()
     if not 1 <= len(text) <= 4 or not _HEX_RE.match(text):
-        raise ValueError('%s: %r is not a virtual device number: expected 1 to 4 hexadecimal digits, '
+        raise InputError('%s: %r is not a virtual device number: expected 1 to 4 hexadecimal digits, '
                          'such as 0100' % (field, text))
     return text.zfill(4)
 
@@ -130,11 +132,11 @@ def vswitch_name(value, field='vswitch'):
 def vlan_id(value, field='vlan'):
     """A VLAN ID, 1-4094, as an int."""
     if isinstance(value, bool):
-        raise ValueError('%s: %r is not a VLAN ID: expected a whole number from 1 to 4094' % (field, value))
+        raise InputError('%s: %r is not a VLAN ID: expected a whole number from 1 to 4094' % (field, value))
     if isinstance(value, str) and re.match(r'^\s*\d+\s*$', value):
         value = int(value)
     if not isinstance(value, int) or not 1 <= value <= 4094:
-        raise ValueError('%s: %r is not a VLAN ID: expected a whole number from 1 to 4094' % (field, value))
+        raise InputError('%s: %r is not a VLAN ID: expected a whole number from 1 to 4094' % (field, value))
     return value
 
 
@@ -156,12 +158,12 @@ def mac_address(value, field='mac_address'):
     elif re.match(r'^[0-9A-F]{6}$', text):
         return MacAddress(None, text)
     else:
-        raise ValueError('%s: %r is not a MAC address: %s' % (field, text, forms))
+        raise InputError('%s: %r is not a MAC address: %s' % (field, text, forms))
     if int(digits[:2], 16) & 1:
-        raise ValueError('%s: %r is a multicast address; a NIC needs a unicast MAC address '
+        raise InputError('%s: %r is a multicast address; a NIC needs a unicast MAC address '
                          '(the first byte must be even)' % (field, text))
     if int(digits, 16) == 0:
-        raise ValueError('%s: 00:00:00:00:00:00 is not a usable MAC address' % field)
+        raise InputError('%s: 00:00:00:00:00:00 is not a usable MAC address' % field)
     address = ':'.join(digits[i:i + 2] for i in range(0, 12, 2))
     return MacAddress(address, digits[6:])
 
@@ -178,16 +180,16 @@ def password(value, field='password'):
     No message ever contains the value.
     """
     if not isinstance(value, str) or not value:
-        raise ValueError('%s: a password of 1 to 8 characters (or NOLOG, NOPASS, AUTOONLY, LBYONLY) is required'
+        raise InputError('%s: a password of 1 to 8 characters (or NOLOG, NOPASS, AUTOONLY, LBYONLY) is required'
                          % field)
     if value.upper() in PASSWORD_KEYWORDS:
         return value.upper()
     if len(value) > 8:
-        raise ValueError('%s: the password is %d characters long; a z/VM directory password is 1 to 8 characters '
+        raise InputError('%s: the password is %d characters long; a z/VM directory password is 1 to 8 characters '
                          '(or NOLOG, NOPASS, AUTOONLY, LBYONLY)' % (field, len(value)))
     for ch in value:
         if ch.isspace():
-            raise ValueError('%s: the password must not contain blanks' % field)
+            raise InputError('%s: the password must not contain blanks' % field)
         if ord(ch) < 0x20 or 0x7f <= ord(ch) < 0xa0:
-            raise ValueError('%s: the password must not contain control characters' % field)
+            raise InputError('%s: the password must not contain control characters' % field)
     return value

@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.zvm.cloud.plugins.module_utils.errors import InputError
 from ansible_collections.zvm.cloud.plugins.module_utils.smapi.errors import SmapiRequestError
 
 SDKSMTRequestFailed = SmapiRequestError
@@ -27,7 +28,7 @@ class SDKBaseException(Exception):
         self.rs = rs
 
 
-class SDKInvalidInputFormat(SDKBaseException, ValueError):
+class SDKInvalidInputFormat(SDKBaseException, InputError):
     """A parameter has the wrong form."""
 
 

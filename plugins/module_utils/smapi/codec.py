@@ -26,6 +26,8 @@ __metaclass__ = type
 import re
 import struct
 
+from ansible_collections.zvm.cloud.plugins.module_utils.errors import InputError
+
 TEXT_ENCODING = 'iso8859_15'
 EBCDIC_ENCODING = 'cp037'
 
@@ -52,7 +54,7 @@ class CodecError(Exception):
     """Base class for codec problems."""
 
 
-class ValidationError(CodecError, ValueError):
+class ValidationError(CodecError, InputError):
     """A parameter cannot be encoded: nothing was sent.
 
     ``reason`` is the SMAPI RC 24 reason (13 too long, 14 too short, ...),

@@ -1,0 +1,86 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the zvm.cloud project
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Minidisks (in the directory and on the running guest) and DirMaint's
+disk pools (groups, regions, volumes).
+
+What the codes mean, once:
+
+    Image_Disk_Create_DM         400/12, 408/12 locked                 -> waits
+                                 408/24 no space in the pool           -> raised (the caller rolls back)
+    Image_Disk_Delete_DM         408/8  no such disk                   -> False
+    Image_Disk_Create            (a running guest links its new disk)  -> raised
+    Image_Disk_Delete            204/8, 408/8 no such device           -> False
+    Image_Disk_Query             200/x  the guest is not logged on     -> SDKGuestOperationError
+    Image_Volume_Space_Query_DM  420/8, 428/8 no such group/region     -> [] (no records)
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import SDKGuestOperationError
+from ansible_collections.zvm.cloud.plugins.module_utils.smapi.errors import SmapiRequestError
+
+# Image_Volume_Space_Query_DM query and entry types
+QUERY_DEFINITION, QUERY_FREE, QUERY_USED = 1, 2, 3
+ENTRY_VOLUME, ENTRY_REGION, ENTRY_GROUP = 1, 2, 3
+
+
+def create_dm(session, userid, params):
+    """Image_Disk_Create_DM with ``params`` (from ``planners.disks.create_params``),
+    under the host lock, waiting while the entry is locked."""
+    with session.guest_lock(userid):
+        session.dm_write('Image_Disk_Create_DM', userid, **params)
+
+
+def delete_dm(session, userid, vdev):
+    """Image_Disk_Delete_DM; False when the disk was not defined (408/8)."""
+    with session.guest_lock(userid):
+        reply = session.dm_write('Image_Disk_Delete_DM', userid, image_disk_number=vdev, data_security_erase=0,
+                                 ok=[(408, 8)])
+    return reply.get('return_code') != 408
+
+
+def attach(session, userid, vdev, mode):
+    """Image_Disk_Create: give the running guest its (new) directory disk."""
+    session.call('Image_Disk_Create', userid, image_disk_number=vdev, image_disk_mode=mode)
+
+
+def detach(session, userid, vdev):
+    """Image_Disk_Delete on the running guest; False when it had no such
+    device (204/8, 408/8)."""
+    reply = session.call('Image_Disk_Delete', userid, image_disk_number=vdev, ok=[(204, 8), (408, 8)])
+    return not reply.get('return_code')
+
+
+def query_active(session, userid):
+    """Image_Disk_Query ALL: the running guest's disks (the reply's
+    vdasd_array); SDKGuestOperationError when it is not logged on."""
+    try:
+        reply = session.call('Image_Disk_Query', userid, vdasd_id='ALL')
+    except SmapiRequestError as e:
+        if e.rc == 200:
+            raise SDKGuestOperationError("guest '%s' is not logged on" % userid, rs=1)
+        raise
+    return reply.get('vdasd_array') or []
+
+
+def space_records(session, query_type, entry_type, names):
+    """Image_Volume_Space_Query_DM: the reply's records split into words;
+    [] when the group, region or volume is not defined (420/8, 428/8)."""
+    reply = session.call('Image_Volume_Space_Query_DM', session.userid, query_type=query_type,
+                         entry_type=entry_type, entry_names=names, ok=[(420, 8), (428, 8)])
+    if reply.get('return_code'):
+        return []
+    return [r.split() for r in reply.get('record_array') or [] if r.strip()]
+
+
+def pool_exists(session, pool):
+    """Whether DirMaint has the group (pool) ``pool``."""
+    return bool(space_records(session, QUERY_DEFINITION, ENTRY_GROUP, pool))
+
+
+def pool_names(session):
+    """The names of every DirMaint group, upper case, in DirMaint's order."""
+    return [words[0].upper() for words in space_records(session, QUERY_DEFINITION, ENTRY_GROUP, '*')]
