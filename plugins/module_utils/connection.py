@@ -14,6 +14,8 @@ import textwrap
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.zvm.cloud.plugins.module_utils.errors import InputError
+
 # name: (type, default, environment variable, no_log, description)
 OPTIONS = [
     ('smapi_host', 'str', None, 'ZVM_SMAPI_HOST', False,
@@ -85,11 +87,11 @@ def doc_options(plugin=False):
 
 def client_kwargs(params):
     """Map module/plugin option values to SmapiClient arguments; raises
-    ValueError naming what is missing."""
+    InputError naming what is missing."""
     missing = [n for n in REQUIRED if not params.get(n)]
     if missing:
         envs = dict((o[0], o[3]) for o in OPTIONS)
-        raise ValueError('missing SMAPI connection settings: %s (set them as options, through module_defaults '
+        raise InputError('missing SMAPI connection settings: %s (set them as options, through module_defaults '
                          'group/zvm.cloud.zvm, or in the environment as %s)'
                          % (', '.join(missing), ', '.join(envs[m] for m in missing)))
     timeout = float(params.get('smapi_timeout') or 300)

@@ -37,11 +37,10 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.zvm.cloud.plugins.module_utils import directory, units, validation
-from ansible_collections.zvm.cloud.plugins.module_utils.sdk.base import POWER_OFF, POWER_ON
-from ansible_collections.zvm.cloud.plugins.module_utils.sdk.host import (
-    ENTRY_GROUP, QUERY_DEFINITION, QUERY_FREE, QUERY_USED,
-)
-from ansible_collections.zvm.cloud.plugins.module_utils.sdk.network import SWITCH_STATUS as _STATUS_TEXT
+from ansible_collections.zvm.cloud.plugins.module_utils.errors import InputError
+from ansible_collections.zvm.cloud.plugins.module_utils.operations import disks, entries, host, vswitches
+from ansible_collections.zvm.cloud.plugins.module_utils.operations.power import OFF as POWER_OFF, ON as POWER_ON
+from ansible_collections.zvm.cloud.plugins.module_utils.sdk.host import host_info
 
 SUBSETS = ('host', 'diskpools', 'guests', 'definitions', 'vswitches', 'nics', 'stats')
 # subsets that add to each guest: they need (and bring in) the guest list
@@ -53,7 +52,7 @@ MAX_CONNECTIONS = 64
 
 # Virtual_Network_Vswitch_Query_Extended switch_status, in the words of the
 # SDK's vswitch_query without the trailing remarks ('OSA device ready')
-SWITCH_STATUS = dict((int(code), text.split('.', maxsplit=1)[0]) for code, text in _STATUS_TEXT.items())
+SWITCH_STATUS = dict((int(code), text.split('.', maxsplit=1)[0]) for code, text in vswitches.SWITCH_STATUS.items())
 
 # DirMaint's own comment records: not the owner's comments
 _CONTROL_COMMENT_RE = re.compile(r'^\s*\*\s*(DVHOPT|PW\d*=|AC=|ED=)', re.IGNORECASE)
@@ -69,7 +68,7 @@ def resolve_subsets(requested):
     Only exclusions means "all but these"; '!all' keeps only what is named.
     definitions, nics and stats add to the guests, so naming one of them
     brings in 'guests'; '!guests' drops those that came only from 'all'.
-    Raises ValueError naming an unknown subset.
+    Raises InputError naming an unknown subset.
     """
     if requested is None:
         requested = ['all']
@@ -81,7 +80,7 @@ def resolve_subsets(requested):
         negated = name.startswith('!')
         name = name[1:].strip() if negated else name
         if name != 'all' and name not in SUBSETS:
-            raise ValueError('gather_subset: %r is not a subset; choose from all, %s (or !name to exclude one)'
+            raise InputError('gather_subset: %r is not a subset; choose from all, %s (or !name to exclude one)'
                              % (str(item), ', '.join(SUBSETS)))
         (excludes if negated else includes).append(name)
     explicit = set(includes) - set(['all'])
@@ -99,7 +98,7 @@ def resolve_subsets(requested):
 
 
 def check_patterns(patterns, field):
-    """Guest name patterns (fnmatch: * ? [...]) in upper case; ValueError
+    """Guest name patterns (fnmatch: * ? [...]) in upper case; InputError
     naming ``field`` for anything else."""
     if patterns is None:
         return None
@@ -110,7 +109,7 @@ def check_patterns(patterns, field):
         text = str(p).strip().upper()
         bad = [c for c in text if c not in _PATTERN_CHARS]
         if not text or bad:
-            raise ValueError('%s: %r is not a guest name or pattern (a userid, with * ? and [...] as wildcards)'
+            raise InputError('%s: %r is not a guest name or pattern (a userid, with * ? and [...] as wildcards)'
                              % (field, str(p)))
         out.append(text)
     return out
@@ -130,12 +129,14 @@ def name_filter(include=None, exclude=None):
 
 
 def check_max_connections(value, field='max_connections'):
+    """``value`` as a number of connections from 1 to MAX_CONNECTIONS;
+    InputError naming ``field`` for anything else."""
     try:
         number = int(value)
     except (TypeError, ValueError):
         number = 0
     if isinstance(value, bool) or not 1 <= number <= MAX_CONNECTIONS:
-        raise ValueError('%s: %r is not a number of connections from 1 to %d' % (field, value, MAX_CONNECTIONS))
+        raise InputError('%s: %r is not a number of connections from 1 to %d' % (field, value, MAX_CONNECTIONS))
     return number
 
 
@@ -281,12 +282,21 @@ def _pool_kind(devtype):
 
 # -- the reader -----------------------------------------------------------------------------------------
 
+def read_entries(session, userids, max_connections=DEFAULT_MAX_CONNECTIONS):
+    """The directory entries of ``userids`` (``operations.entries.query``,
+    one Image_Query_DM each) on up to ``max_connections`` connections at
+    once, in the order of ``userids``; None for a guest that is gone."""
+    return bounded_map(lambda userid: entries.query(session, userid), userids, max_connections)
+
+
 class SystemReader:
-    """Bulk reads of one z/VM system through an SDKAPI; every query is
-    made at most once per reader."""
+    """Bulk reads of one z/VM system through an SDKAPI (its session, for
+    the operations, and its public methods); every query is made at most
+    once per reader."""
 
     def __init__(self, sdk, max_connections=DEFAULT_MAX_CONNECTIONS):
         self.sdk = sdk
+        self.session = sdk.session
         self.max_connections = check_max_connections(max_connections)
         self._memo = {}
 
@@ -298,21 +308,23 @@ class SystemReader:
     # -- raw bulk queries ----------------------------------------------------------------------
     def guest_names(self):
         """Every guest in the directory (Image_Name_Query_DM), sorted."""
-        return self._once('names', self.sdk.guest_list)
+        return self._once('names', lambda: entries.names(self.session))
 
     def logged_on(self):
         """The logged-on guests (Image_Status_Query of '*')."""
-        return self._once('logged_on', lambda: frozenset(self.sdk._logged_on_guests()))
+        return self._once('logged_on', lambda: frozenset(host.logged_on(self.session)))
 
     def vswitch_records(self):
-        return self._once('vswitches', self.sdk._vswitch_details)
+        """Virtual_Network_Vswitch_Query_Extended records of every switch."""
+        return self._once('vswitches', lambda: vswitches.query_extended(self.session, '*'))
 
     # -- subsets -------------------------------------------------------------------------------------
     def host(self):
         """The host: zvmsdk's host_get_info keys plus the CP level, storage,
         CPU and LPAR figures as SMAPI reports them."""
-        info, perf = self.sdk._host_records()
-        out = self.sdk._host_info(info, perf)
+        info = host.system_information(self.session)
+        perf = host.system_performance(self.session)
+        out = host_info(info, perf, self.sdk.client.userid, self.sdk.client.host, self.sdk.host_diskpool_get_info())
         cp_level = info.get('CP_LEVEL') or {}
         storage = info.get('STORAGE') or {}
         out.update({
@@ -333,17 +345,11 @@ class SystemReader:
         'total_bytes', 'used_bytes', 'free_bytes', 'volumes': [...]}}: the
         DirMaint groups; sizes are cylinders (ECKD) or 512-byte blocks
         (FBA) and bytes, per pool and per volume (total = free + used)."""
-        groups = self.sdk._call('Image_Volume_Space_Query_DM', self.sdk.client.userid,
-                                query_type=QUERY_DEFINITION, entry_type=ENTRY_GROUP, entry_names='*')
         out = {}
-        for record in groups.get('record_array') or []:
-            words = record.split()
-            if not words:
-                continue
-            name = words[0].upper()
+        for name in disks.pool_names(self.session):
             volumes = {}
-            for query_type, key in ((QUERY_FREE, 'free'), (QUERY_USED, 'used')):
-                for r in self.sdk._pool_records(query_type, name):
+            for query_type, key in ((disks.QUERY_FREE, 'free'), (disks.QUERY_USED, 'used')):
+                for r in disks.space_records(self.session, query_type, disks.ENTRY_GROUP, name):
                     if len(r) < 4 or not r[3].isdigit():
                         continue
                     vol = volumes.setdefault(r[0].upper(), {'volume': r[0].upper(), 'devtype': r[1],
@@ -400,7 +406,7 @@ class SystemReader:
                 out[name] = {'userid': name, 'power_state': state}
         if definitions and out:
             names = list(out)
-            for name, entry in zip(names, bounded_map(self.sdk._directory, names, self.max_connections)):
+            for name, entry in zip(names, read_entries(self.session, names, self.max_connections)):
                 if entry is None:
                     del out[name]
                 else:

@@ -145,8 +145,11 @@ class Mdisk(Statement):
         return int(self.vdev, 16), 1, 'disk %s' % self.vdev
 
     def to_dict(self):
-        """The disk for results; a disk still to be allocated from a pool (AUTOG) has ``pool`` too."""
-        out = {'vdev': self.vdev, 'devtype': self.devtype, 'type': self.disk_type, 'start': self.start,
+        """The disk for results.  A disk still to be allocated from a pool
+        (AUTOG) is a permanent minidisk to be: ``type`` perm, ``start`` and
+        ``volser`` null, and ``pool`` set."""
+        out = {'vdev': self.vdev, 'devtype': self.devtype,
+               'type': 'perm' if self.disk_type == 'autog' else self.disk_type, 'start': self.start,
                'size': self.size, 'size_bytes': self.size_bytes(), 'volser': self.volser, 'rdev': self.rdev,
                'mode': self.mode}
         if self.disk_type == 'autog':

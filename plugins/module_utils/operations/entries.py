@@ -6,6 +6,7 @@
 What the codes mean, once:
 
     Image_Query_DM     400/4  no such entry                  -> None
+    Profile_Query_DM   400/4  no such profile                -> False
     Image_Create_DM    400/8  the name is taken              -> SDKConflictError
     Image_Delete_DM    400/4  already gone                   -> False
     Image_Lock_DM      400/12 locked by another user         -> waits, then SDKConflictError
@@ -43,6 +44,17 @@ def require(session, userid):
     if entry is None:
         raise SDKObjectNotExistError("Guest '%s' does not exist in the z/VM directory" % userid, rs=2)
     return entry
+
+
+def profile_exists(session, name):
+    """Profile_Query_DM: whether the directory has the profile ``name``."""
+    try:
+        session.call('Profile_Query_DM', name)
+    except SmapiRequestError as e:
+        if e.matches(400, 4):
+            return False
+        raise
+    return True
 
 
 def names(session):

@@ -15,6 +15,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.zvm.cloud.plugins.module_utils import units, validation
+from ansible_collections.zvm.cloud.plugins.module_utils.errors import InputError
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import (
     SDKFunctionNotImplementError, SDKInvalidInputFormat,
 )
@@ -41,25 +42,28 @@ def parse_pool(value, field='disk_pool'):
         raise SDKInvalidInputFormat('%s: pool type %r must be ECKD or FBA' % (field, kind))
     try:
         name = validation.pool_name(name.strip(), field)
-    except ValueError as e:
+    except InputError as e:
         raise SDKInvalidInputFormat(str(e))
     return kind, name
 
 
-def normalize(disk_list, default_pool=None, used_vdevs=(), first_vdev='0100'):
+def normalize(disk_list, default_pool=None, entry=None, first_vdev='0100', where='disk %d'):
     """Check ``disk_list`` and return one spec per disk (dicts with vdev,
     devtype, count, unit, kind ('perm' or 'vdisk'), pool, mode, format,
-    is_boot_disk, size).  Vdevs not given are the lowest free ones from
+    is_boot_disk, size).  A vdev that a device of ``entry`` (a
+    DirectoryEntry, or None) already uses, a NIC's range included, is an
+    error naming both; vdevs not given are the lowest free ones from
     ``first_vdev``.  Raises SDKInvalidInputFormat naming the disk and field.
     """
     if disk_list is None:
         return []
     if not isinstance(disk_list, list):
         raise SDKInvalidInputFormat('disk_list must be a list of dicts')
-    taken = set(validation.vdev(v) for v in used_vdevs)
+    taken = {}
     specs = []
+    label = where
     for i, disk in enumerate(disk_list):
-        where = 'disk %d' % (i + 1)
+        where = label % (i + 1) if '%d' in label else '%s[%d]' % (label, i + 1)
         if not isinstance(disk, dict):
             raise SDKInvalidInputFormat('%s: each disk must be a dict, got %s' % (where, type(disk).__name__))
         unknown = sorted(set(disk) - set(KEYS))
@@ -89,20 +93,21 @@ def normalize(disk_list, default_pool=None, used_vdevs=(), first_vdev='0100'):
         try:
             count, unit = units.disk_size_units(disk['size'], devtype, vdisk=(kind == 'vdisk'),
                                                 field='%s size' % where)
-        except ValueError as e:
+        except InputError as e:
             raise SDKInvalidInputFormat(str(e))
         if count <= 0:
             raise SDKInvalidInputFormat('%s: size %r must be greater than 0' % (where, disk['size']))
         if disk.get('vdev') not in (None, ''):
             try:
                 vdev = validation.vdev(disk['vdev'], '%s vdev' % where)
-            except ValueError as e:
+            except InputError as e:
                 raise SDKInvalidInputFormat(str(e))
-            if vdev in taken:
-                raise SDKInvalidInputFormat('%s: vdev %s is already in use' % (where, vdev))
+            clash = taken.get(vdev) or (entry.device_conflict(vdev) if entry is not None else None)
+            if clash:
+                raise SDKInvalidInputFormat('%s: vdev %s is already in use by %s' % (where, vdev, clash))
         else:
-            vdev = _next_vdev(first_vdev, taken)
-        taken.add(vdev)
+            vdev = _next_vdev(first_vdev, taken, entry)
+        taken[vdev] = 'disk %s' % vdev
         specs.append({
             'vdev': vdev, 'size': disk['size'], 'count': count, 'unit': unit, 'devtype': devtype, 'kind': kind,
             'pool': pool_name, 'pool_type': pool_kind,
@@ -112,9 +117,9 @@ def normalize(disk_list, default_pool=None, used_vdevs=(), first_vdev='0100'):
     return specs
 
 
-def _next_vdev(first, taken):
+def _next_vdev(first, taken, entry):
     n = int(first, 16)
-    while '%04X' % n in taken:
+    while '%04X' % n in taken or (entry is not None and entry.device_conflict('%04X' % n)):
         n += 1
         if n > 0xFFFF:
             raise SDKInvalidInputFormat('no free virtual device number left for a disk')

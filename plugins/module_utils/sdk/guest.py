@@ -12,75 +12,24 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.zvm.cloud.plugins.module_utils import directory, units, validation
-from ansible_collections.zvm.cloud.plugins.module_utils.sdk import disks as disk_specs
-from ansible_collections.zvm.cloud.plugins.module_utils.sdk.base import (
-    POWER_OFF, POWER_ON, check_userid,
-)
+from ansible_collections.zvm.cloud.plugins.module_utils import units, validation
+from ansible_collections.zvm.cloud.plugins.module_utils.errors import InputError
+from ansible_collections.zvm.cloud.plugins.module_utils.operations import disks, entries, power
+from ansible_collections.zvm.cloud.plugins.module_utils.planners import disks as disk_specs
+from ansible_collections.zvm.cloud.plugins.module_utils.planners import guests as guest_plans
+from ansible_collections.zvm.cloud.plugins.module_utils.sdk.base import POWER_OFF, POWER_ON, check_userid
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import (
     SDKGuestOperationError, SDKInvalidInputFormat, SDKObjectNotExistError,
 )
-from ansible_collections.zvm.cloud.plugins.module_utils.smapi.errors import SmapiRequestError
 
-DEFAULT_PASSWORD = 'LBYONLY'
 DEFAULT_STOP_TIMEOUT = 300
 DEFAULT_POLL_INTERVAL = 10
-# Image_CPU_Query CPU status: 1 stopped, 3 operating (a paused guest's CPUs are all stopped)
-CPU_STOPPED = 1
-
-
-def memory_text(memory, field='memory'):
-    """zvmsdk passes memory as an int of MB; strings with units are accepted too."""
-    try:
-        return units.cp_storage(units.parse_memory(memory, field), field)
-    except ValueError as e:
-        raise SDKInvalidInputFormat(str(e))
 
 
 class GuestMixin:
     """Guest methods of SDKAPI (mixed into ``api.SDKAPI``)."""
 
     # -- lifecycle -------------------------------------------------------------------------
-    def build_entry(self, userid, vcpus, memory, user_profile='', max_cpu=None, max_mem=None, ipl_from='',
-                    ipl_param='', ipl_loadparam='', dedicate_vdevs=None, loaddev=None, account='', comment_list=None,
-                    password=None, logonby=None, privileges='G'):
-        """The directory entry guest_create would create (nothing is sent)."""
-        userid = check_userid(userid)
-        if isinstance(vcpus, bool) or not isinstance(vcpus, int) or not 1 <= vcpus <= 64:
-            raise SDKInvalidInputFormat('vcpus: %r is not a number of CPUs from 1 to 64' % (vcpus,))
-        if max_cpu is not None and (isinstance(max_cpu, bool) or not isinstance(max_cpu, int)
-                                    or not vcpus <= max_cpu <= 64):
-            raise SDKInvalidInputFormat('max_cpu: %r must be a number from vcpus (%d) to 64' % (max_cpu, vcpus))
-        storage = memory_text(memory)
-        max_storage = memory_text(max_mem, 'max_mem') if max_mem not in (None, '') else storage
-        try:
-            entry = directory.DirectoryEntry.new(userid, password or DEFAULT_PASSWORD, storage, max_storage,
-                                                 privileges)
-            if user_profile:
-                entry.set_include(user_profile)
-            entry.set_machine('ESA', max_cpu or vcpus)
-            entry.set_cpus(vcpus)
-            if ipl_from:
-                entry.set_ipl(ipl_from, ipl_param or None, ipl_loadparam or None)
-            if logonby:
-                entry.set_logonby(logonby)
-            if account:
-                entry.set_account(account)
-            for vdev in dedicate_vdevs or []:
-                entry.add_dedicate(vdev, vdev)
-        except ValueError as e:
-            raise SDKInvalidInputFormat(str(e))
-        for key, value in (loaddev or {}).items():
-            if key not in ('portname', 'lun', 'alterdev'):
-                raise SDKInvalidInputFormat('loaddev: unknown key %r (portname, lun, alterdev)' % key)
-            if value:
-                statement = {'portname': 'PORTNAME', 'lun': 'LUN', 'alterdev': 'ALTERDEV'}[key]
-                entry.statements.append(directory.parse_statement('LOADDEV %s %s' % (statement, value))[0])
-        for comment in comment_list or []:
-            entry.statements.append(directory.parse_statement('* %s' % comment)[0])
-        entry.records()     # raises if a record would be too long
-        return entry
-
     def guest_create(self, userid, vcpus, memory, disk_list=None, user_profile='', max_cpu=None, max_mem=None,
                      ipl_from='', ipl_param='', ipl_loadparam='', dedicate_vdevs=None, loaddev=None, account='',
                      comment_list=None, cschedule='', cshare='', rdomain='', pcif='', password=None, logonby=None):
@@ -97,12 +46,10 @@ class GuestMixin:
         for name, value in (('cschedule', cschedule), ('rdomain', rdomain), ('pcif', pcif)):
             if value:
                 raise SDKInvalidInputFormat('%s is not supported over a direct SMAPI connection' % name)
-        entry = self.build_entry(userid, vcpus, memory, user_profile, max_cpu, max_mem, ipl_from, ipl_param,
-                                 ipl_loadparam, dedicate_vdevs, loaddev, account, comment_list, password, logonby)
-        if cshare:
-            entry.statements.append(directory.parse_statement('SHARE %s' % cshare)[0])
-        specs = disk_specs.normalize(disk_list, self.default_disk_pool,
-                                     used_vdevs=[d.vdev for d in entry.dedicates])
+        entry = guest_plans.new_entry(userid, vcpus, memory, user_profile, max_cpu, max_mem, ipl_from, ipl_param,
+                                      ipl_loadparam, dedicate_vdevs, loaddev, account, comment_list, password,
+                                      logonby, cshare=cshare)
+        specs = disk_specs.normalize(disk_list, self.default_disk_pool, entry=entry)
         boot = [s for s in specs if s['is_boot_disk']]
         if boot and not ipl_from:
             entry.set_ipl(boot[0]['vdev'])
@@ -110,22 +57,21 @@ class GuestMixin:
         return specs
 
     def create_guest_entry(self, entry, specs):
-        """Image_Create_DM for ``entry`` (a DirectoryEntry), then its disks
-        (specs from ``disks.normalize``); all or nothing."""
+        """Create the directory entry ``entry`` (a DirectoryEntry), then its
+        disks (specs from ``planners.disks.normalize``); all or nothing: when
+        a disk fails, the new entry is deleted again and the disk's error is
+        raised.  (A collection extension: ``guest_create`` with the entry
+        already built.)"""
         userid = entry.userid
-        self._call('Image_Create_DM', userid, image_record_array=entry.records())
+        entries.create(self.session, entry)
         try:
             self.create_disk_specs(userid, specs, active=False)
         except Exception:
-            self._delete_entry_quietly(userid)
+            try:
+                entries.delete(self.session, userid)
+            except Exception:  # pylint: disable=broad-except
+                pass    # the disk's error is the one to report
             raise
-
-    def _delete_entry_quietly(self, userid):
-        """Undo a half-made guest; the original error is the one to report."""
-        try:
-            self._call('Image_Delete_DM', userid, data_security_erase=0, ok=[(400, 4)])
-        except Exception:  # pylint: disable=broad-except
-            pass
 
     def guest_delete(self, userid):
         """Log the guest off if needed and delete its directory entry.
@@ -134,12 +80,12 @@ class GuestMixin:
         ``{'userid': ..., 'existed': False, 'deleted': False}``.
         """
         userid = check_userid(userid)
-        if self._directory(userid) is None:
+        if entries.query(self.session, userid) is None:
             return {'userid': userid, 'existed': False, 'deleted': False}
-        if self._power_state(userid) == POWER_ON:
+        if power.status(self.session, userid) == POWER_ON:
             self.guest_stop(userid, timeout=DEFAULT_STOP_TIMEOUT)
-        self._call('Image_Delete_DM', userid, data_security_erase=0, ok=[(400, 4)])
-        return {'userid': userid, 'existed': True, 'deleted': True}
+        deleted = entries.delete(self.session, userid)
+        return {'userid': userid, 'existed': True, 'deleted': deleted}
 
     # -- disks ---------------------------------------------------------------------------------
     def guest_create_disks(self, userid, disk_list):
@@ -150,32 +96,35 @@ class GuestMixin:
         userid = check_userid(userid)
         if not disk_list:
             return []
-        entry = self._require_directory(userid)
-        used = [m.vdev for m in entry.mdisks] + [n.vdev for n in entry.nics] + [d.vdev for d in entry.dedicates]
-        specs = disk_specs.normalize(disk_list, self.default_disk_pool, used_vdevs=used)
+        entry = entries.require(self.session, userid)
+        specs = disk_specs.normalize(disk_list, self.default_disk_pool, entry=entry)
         self.create_disk_specs(userid, specs)
         return specs
 
     def create_disk_specs(self, userid, specs, active=None):
-        """Create already normalized disks; on failure delete those made."""
+        """Create already normalized disks (``planners.disks.normalize``), in
+        the directory and, for a logged-on guest (``active``; read when
+        None), on the running guest.  On failure the disks made are removed
+        again, running guest first, and the original error is raised.  (A
+        collection extension behind ``guest_create_disks``.)"""
         if active is None:
-            active = self._power_state(userid) == POWER_ON
-        made = []
+            active = power.status(self.session, userid) == POWER_ON
+        made, attached = [], []
         try:
             for spec in specs:
-                with self._guest_lock(userid):
-                    self._dm_write('Image_Disk_Create_DM', userid, **disk_specs.create_params(spec))
+                disks.create_dm(self.session, userid, disk_specs.create_params(spec))
                 made.append(spec['vdev'])
                 if active:
-                    self._call('Image_Disk_Create', userid, image_disk_number=spec['vdev'],
-                               image_disk_mode=spec['mode'])
+                    disks.attach(self.session, userid, spec['vdev'], spec['mode'])
+                    attached.append(spec['vdev'])
         except Exception:
-            for vdev in made:
+            for vdev in reversed(made):
                 try:
-                    self._call('Image_Disk_Delete_DM', userid, image_disk_number=vdev, data_security_erase=0,
-                               ok=[(408, 8)])
+                    if vdev in attached:
+                        disks.detach(self.session, userid, vdev)
+                    disks.delete_dm(self.session, userid, vdev)
                 except Exception:  # pylint: disable=broad-except
-                    pass
+                    pass    # the original error is the one to report
             raise
 
     def guest_delete_disks(self, userid, disk_vdev_list):
@@ -187,33 +136,30 @@ class GuestMixin:
         for v in disk_vdev_list or []:
             try:
                 vdevs.append(validation.vdev(v))
-            except ValueError as e:
+            except InputError as e:
                 raise SDKInvalidInputFormat(str(e))
         if not vdevs:
             return
-        active = self._power_state(userid) == POWER_ON
+        active = power.status(self.session, userid) == POWER_ON
         for vdev in vdevs:
             if active:
-                self._call('Image_Disk_Delete', userid, image_disk_number=vdev, ok=[(204, 8), (408, 8)])
-            with self._guest_lock(userid):
-                self._dm_write('Image_Disk_Delete_DM', userid, image_disk_number=vdev, data_security_erase=0,
-                               ok=[(408, 8)])
+                disks.detach(self.session, userid, vdev)
+            disks.delete_dm(self.session, userid, vdev)
 
     # -- power -------------------------------------------------------------------------------------
     def guest_start(self, userid, timeout=0):
         """Log the guest on (Image_Activate); already on is fine.  ``timeout``
         (wait for the OS to be reachable) needs IUCV and is not used."""
-        userid = check_userid(userid)
-        self._call('Image_Activate', userid, ok=[(200, 8)])
+        power.activate(self.session, check_userid(userid))
 
     def guest_stop(self, userid, timeout=None, poll_interval=None, **kwargs):
         """Log the guest off at once (Image_Deactivate IMMED); already off is
         fine.  With ``timeout``, wait up to that many seconds for it to be
         off; raise SDKGuestOperationError if it is not."""
         userid = check_userid(userid)
-        self._call('Image_Deactivate', userid, force_time='IMMED', ok=[(200, 12), (200, 16)])
+        power.deactivate(self.session, userid, 'IMMED')
         if timeout:
-            if not self._wait_power(userid, POWER_OFF, timeout, poll_interval or 1):
+            if not power.wait(self.session, userid, POWER_OFF, timeout, poll_interval or 1):
                 raise SDKGuestOperationError("guest '%s' is still logged on %d seconds after IMMED" % (userid, timeout))
 
     def guest_softstop(self, userid, timeout=None, poll_interval=None, **kwargs):
@@ -222,11 +168,9 @@ class GuestMixin:
         userid = check_userid(userid)
         timeout = DEFAULT_STOP_TIMEOUT if timeout is None else int(timeout)
         poll = poll_interval or DEFAULT_POLL_INTERVAL
-        reply = self._call('Image_Deactivate', userid, force_time='WITHIN %d' % max(1, timeout),
-                           ok=[(200, 12), (200, 16)])
-        if reply.get('return_code') == 200 and reply.get('reason_code') == 12:
+        if not power.deactivate(self.session, userid, 'WITHIN %d' % max(1, timeout)):
             return
-        if not self._wait_power(userid, POWER_OFF, timeout + poll, min(poll, 2.0)):
+        if not power.wait(self.session, userid, POWER_OFF, timeout + poll, min(poll, 2.0)):
             raise SDKGuestOperationError("guest '%s' is still logged on %d seconds after the shutdown signal"
                                          % (userid, timeout + poll))
 
@@ -241,56 +185,34 @@ class GuestMixin:
         """A hard restart: Image_Recycle (log off at once, log on again); a
         guest that is off is just started."""
         userid = check_userid(userid)
-        try:
-            self._call('Image_Recycle', userid)
-        except SmapiRequestError as e:
-            if not e.matches(200, 12):
-                raise
-            self.guest_start(userid)
-
-    def _pause(self, userid, action):
-        userid = check_userid(userid)
-        try:
-            self._call('Image_Pause', userid, action=action)
-        except SmapiRequestError as e:
-            if e.matches(8, 12) or e.matches(200, 12):
-                raise SDKGuestOperationError("guest '%s' is not logged on, so it cannot be %s"
-                                             % (userid, 'paused' if action == 'PAUSE' else 'unpaused'), rs=5)
-            raise
+        if not power.recycle(self.session, userid):
+            power.activate(self.session, userid)
 
     def guest_pause(self, userid):
         """Stop the guest's virtual CPUs (Image_Pause PAUSE)."""
-        self._pause(userid, 'PAUSE')
+        power.pause(self.session, check_userid(userid), True)
 
     def guest_unpause(self, userid):
         """Resume the guest's virtual CPUs (Image_Pause BEGIN)."""
-        self._pause(userid, 'BEGIN')
+        power.pause(self.session, check_userid(userid), False)
 
     def guest_paused(self, userid):
         """Whether a logged-on guest's CPUs are stopped (Image_CPU_Query);
-        None when it is not logged on."""
-        userid = check_userid(userid)
-        try:
-            reply = self._call('Image_CPU_Query', userid)
-        except SmapiRequestError as e:
-            if e.matches(200, 12) or e.matches(216, 12) or e.matches(200, 4):
-                return None     # not logged on ("image not active")
-            raise
-        cpus = reply.get('cpu_info_array') or []
-        return bool(cpus) and all(c.get('cpu_status') == CPU_STOPPED for c in cpus)
+        None when it is not logged on.  (A collection extension.)"""
+        return power.cpus_stopped(self.session, check_userid(userid))
 
     # -- queries ---------------------------------------------------------------------------------------
     def guest_get_power_state(self, userid):
         """'on' or 'off'.  Raises SDKObjectNotExistError for a guest with no
         directory entry."""
         userid = check_userid(userid)
-        if self._directory(userid) is None:
+        if entries.query(self.session, userid) is None:
             raise SDKObjectNotExistError("Guest '%s' does not exist" % userid, rs=3)
-        return self._power_state(userid)
+        return power.status(self.session, userid)
 
     def guest_get_power_state_real(self, userid):
         """'on' or 'off', without checking the directory."""
-        return self._power_state(check_userid(userid))
+        return power.status(self.session, check_userid(userid))
 
     def guest_get_info(self, userid):
         """{'power_state', 'max_mem_kb', 'mem_kb', 'num_cpu', 'cpu_time_us'}.
@@ -304,17 +226,16 @@ class GuestMixin:
         if stats is not None:
             return {'power_state': POWER_ON, 'max_mem_kb': stats['max_mem_kb'], 'mem_kb': stats['used_mem_kb'],
                     'num_cpu': stats['guest_cpus'], 'cpu_time_us': stats['used_cpu_time_us']}
-        entry = self._require_directory(userid)
+        entry = entries.require(self.session, userid)
         max_mem = entry.max_storage or entry.storage or '0M'
-        return {'power_state': self._power_state(userid),
+        return {'power_state': power.status(self.session, userid),
                 'max_mem_kb': units.parse_memory(max_mem) // 1024, 'mem_kb': 0,
                 'num_cpu': len(entry.cpus) or 1, 'cpu_time_us': 0}
 
     def guest_list(self):
         """Every guest in the z/VM directory (Image_Name_Query_DM), not only
         those this tool created: there is no local database."""
-        reply = self._call('Image_Name_Query_DM', self.client.userid)
-        return sorted(reply.get('image_name_array') or [])
+        return entries.names(self.session)
 
     def guest_get_definition_info(self, userid, **kwargs):
         """{'user_direct': [records]}; with ``nic_coupled=vdev`` also
@@ -324,7 +245,7 @@ class GuestMixin:
         for key in kwargs:
             if key != 'nic_coupled':
                 raise SDKInvalidInputFormat('invalid check option for user direct: %s' % key)
-        entry = self._require_directory(userid)
+        entry = entries.require(self.session, userid)
         info = {'user_direct': entry.records()}
         if 'nic_coupled' in kwargs:
             nic = entry.find_nic(kwargs['nic_coupled'])
@@ -333,20 +254,13 @@ class GuestMixin:
 
     def guest_get_user_direct(self, userid):
         """{'user_direct': [records]} with passwords masked."""
-        entry = self._require_directory(check_userid(userid))
+        entry = entries.require(self.session, check_userid(userid))
         return {'user_direct': entry.records(masked=True)}
 
     def guest_get_disks_info(self, userid):
         """{'minidisks': [...]} of a logged-on guest (Image_Disk_Query)."""
-        userid = check_userid(userid)
-        try:
-            reply = self._call('Image_Disk_Query', userid, vdasd_id='ALL')
-        except SmapiRequestError as e:
-            if e.rc == 200:
-                raise SDKGuestOperationError("guest '%s' is not logged on" % userid, rs=1)
-            raise
         out = []
-        for d in reply.get('vdasd_array') or []:
+        for d in disks.query_active(self.session, check_userid(userid)):
             unit = 'Cylinders' if d.get('vdasd_unit') == 1 else 'Blocks'
             out.append({'vdev': d.get('vdasd_vdev'), 'rdev': d.get('vdasd_rdev'),
                         'access_type': 'R/W' if d.get('vdasd_access_type') == 2 else 'R/O',

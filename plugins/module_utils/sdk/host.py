@@ -1,7 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the zvm.cloud project
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""SDKAPI host and monitoring methods."""
+"""SDKAPI host and monitoring methods: zvmsdk's names and return shapes over
+``operations.host`` (the system), ``operations.disks`` (the pools) and
+``operations.vswitches`` (NIC counters)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -11,18 +13,15 @@ import shutil
 import subprocess
 
 from ansible_collections.zvm.cloud.plugins.module_utils import units
-from ansible_collections.zvm.cloud.plugins.module_utils.sdk import disks as disk_specs
+from ansible_collections.zvm.cloud.plugins.module_utils.operations import disks, host, power, vswitches
+from ansible_collections.zvm.cloud.plugins.module_utils.planners import disks as disk_specs
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.base import POWER_OFF, check_userid
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import (
     SDKFunctionNotImplementError, SDKGuestOperationError, SDKInternalError, SDKInvalidInputFormat,
+    SDKObjectNotExistError,
 )
-from ansible_collections.zvm.cloud.plugins.module_utils.smapi.errors import SmapiRequestError
 
 GB = 1024 ** 3
-
-# Image_Volume_Space_Query_DM query and entry types
-QUERY_DEFINITION, QUERY_FREE, QUERY_USED = 1, 2, 3
-ENTRY_VOLUME, ENTRY_REGION, ENTRY_GROUP = 1, 2, 3
 
 # guest_inspect_vnics: Virtual_Network_Vswitch_Query_Byte_Stats NIC counters, in zvmsdk's names
 VNIC_COUNTERS = ('nic_fr_rx', 'nic_fr_tx', 'nic_fr_rx_dsc', 'nic_fr_tx_dsc', 'nic_fr_rx_err', 'nic_fr_tx_err',
@@ -33,25 +32,7 @@ VNIC_COUNTERS = ('nic_fr_rx', 'nic_fr_tx', 'nic_fr_rx_dsc', 'nic_fr_tx_dsc', 'ni
 DEFAULT_READER_COMMAND = ('vmur', 'receive', '-H', '-t', '-O')
 READER_TIMEOUT = 120
 
-
-def keyword_records(records):
-    """'KEY=A=1 B=2' records (System_Information_Query and friends) as
-    {'KEY': {'A': '1', 'B': '2'}} (or {'KEY': 'value'} when not nested)."""
-    out = {}
-    for record in records or []:
-        key, sep, value = record.partition('=')
-        if not sep:
-            continue
-        if '=' in value:
-            fields = {}
-            for word in value.split():
-                k, s, v = word.partition('=')
-                if s:
-                    fields[k] = v
-            out.setdefault(key, fields)
-        else:
-            out.setdefault(key, value.strip())
-    return out
+NO_DISK = {'disk_total': 0, 'disk_used': 0, 'disk_available': 0}
 
 
 def _unit_bytes(devtype):
@@ -78,6 +59,61 @@ def _counter(value):
     return int(text) if text.isdigit() else 0
 
 
+def host_info(info, perf, userid, hostname, disk=None):
+    """host_get_info's dict (zvmsdk's keys) from ``operations.host``'s
+    ``system_information`` (``info``) and ``system_performance``
+    (``perf``); ``disk`` is host_diskpool_get_info's summary (zeros when
+    None)."""
+    cp_level = info.get('CP_LEVEL') or {}
+    storage = info.get('STORAGE') or {}
+    version = cp_level.get('VERSION', '0.0.0')
+    try:
+        hv_version = int(version.replace('.', ''))
+    except ValueError:
+        hv_version = 0
+    online = storage.get('ONLINE') or storage.get('CONFIGURED') or '0M'
+    memory_mb = units.parse_memory(online) / (1024.0 * 1024.0)
+    in_use_pages = int(perf.get('MEMORY_IN_USE') or 0)
+    cpus = int(perf.get('CPU_COUNT') or 0)
+    avg = str(perf.get('CPU_AVERAGE_USE') or '0%').rstrip('%') or '0'
+    disk = disk or NO_DISK
+    return {
+        'zcc_userid': userid,
+        'zvm_host': hostname,
+        'vcpus': cpus,
+        'vcpus_used': int(round(cpus * float(avg) / 100.0)),
+        'cpu_info': {'architecture': 's390x', 'cec_model': (info.get('CPUID') or {}).get('ID', '')},
+        'memory_mb': memory_mb,
+        'memory_mb_used': in_use_pages * 4 / 1024.0,
+        'hypervisor_type': 'zvm',
+        'hypervisor_version': hv_version,
+        'hypervisor_hostname': hostname,
+        'ipl_time': 'IPL at %s %s %s' % (cp_level.get('IPL_DATE', ''), cp_level.get('IPL_TIME', ''),
+                                         cp_level.get('IPL_TIME_ZONE', '')),
+        'disk_total': disk['disk_total'],
+        'disk_used': disk['disk_used'],
+        'disk_available': disk['disk_available'],
+    }
+
+
+def stats_of(record):
+    """guest_inspect_stats' figures (zvmsdk's keys) from one
+    Image_Performance_Query record."""
+    return {
+        'guest_cpus': record['guest_cpus'],
+        'used_cpu_time_us': record['used_cpu_time'],
+        'elapsed_cpu_time_us': record['elapsed_cpu_time'],
+        'min_cpu_count': record['min_cpu_count'],
+        'max_cpu_limit': record['max_cpu_limit'],
+        'samples_cpu_in_use': record['samples_cpu_in_use'],
+        'samples_cpu_delay': record['samples_cpu_delay'],
+        'used_mem_kb': record['used_memory'],
+        'max_mem_kb': record['max_memory'],
+        'min_mem_kb': record['min_memory'],
+        'shared_mem_kb': record['shared_memory'],
+    }
+
+
 def reader_argv(command, spoolid, ssh_host=None):
     """The argv that prints reader file ``spoolid``: ``command`` with the
     spool id in place of '{spoolid}' (appended when absent), run over
@@ -93,6 +129,38 @@ def reader_argv(command, spoolid, ssh_host=None):
     return argv
 
 
+def reader_command(command, ssh_host, smapi_user):
+    """The reader command to use: ``command`` (a list or a string split on
+    blanks), else vmur (over SSH with ``ssh_host``, else only when it is on
+    PATH here: SDKFunctionNotImplementError otherwise)."""
+    if command:
+        if isinstance(command, str):
+            command = command.split()
+        return list(command)
+    if not ssh_host and shutil.which(DEFAULT_READER_COMMAND[0]) is None:
+        raise SDKFunctionNotImplementError(
+            'guest_get_console_output needs a reader command to read the spool file Image_Console_Get sends '
+            "to %s's reader, and vmur is not on PATH here: run it on the Linux guest %s (with vmur from "
+            's390-tools and its reader online), or set reader_ssh_host or reader_command' % (smapi_user, smapi_user))
+    return list(DEFAULT_READER_COMMAND)
+
+
+def read_reader_file(command, spoolid, ssh_host=None):
+    """The text of reader file ``spoolid``, printed by ``command`` (see
+    reader_argv); SDKInternalError when the command fails."""
+    argv = reader_argv(command, spoolid, ssh_host)
+    try:
+        proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=READER_TIMEOUT,
+                              check=False)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise SDKInternalError('reading reader file %s with %s failed: %s' % (spoolid, argv[0], e))
+    if proc.returncode != 0:
+        why = proc.stderr.decode('utf-8', 'replace').strip().splitlines()
+        raise SDKInternalError('reading reader file %s with %s failed (exit %d): %s'
+                               % (spoolid, ' '.join(argv[:3]), proc.returncode, why[-1] if why else 'no message'))
+    return proc.stdout.decode('utf-8', 'replace')
+
+
 class HostMixin:
     """Host and monitoring methods of SDKAPI."""
 
@@ -100,60 +168,12 @@ class HostMixin:
         """Every userid in the z/VM directory."""
         return self.guest_list()
 
-    def _host_records(self):
-        """(System_Information_Query, System_Performance_Information_Query)
-        records as keyword dicts: two SMAPI calls."""
-        info = keyword_records(self._call('System_Information_Query', self.client.userid)
-                               .get('system_information_data'))
-        perf = keyword_records(self._call('System_Performance_Information_Query', self.client.userid,
-                                          system_performance_information_list=[])
-                               .get('system_performance_information_data'))
-        return info, perf
-
     def host_get_info(self):
         """The z/VM host: level, storage, CPUs and the default disk pool's
         space (the zvmsdk keys)."""
-        info, perf = self._host_records()
-        return self._host_info(info, perf)
-
-    def _host_info(self, info, perf):
-        """host_get_info's dict from ``_host_records()``."""
-        cp_level = info.get('CP_LEVEL') or {}
-        storage = info.get('STORAGE') or {}
-        version = cp_level.get('VERSION', '0.0.0')
-        try:
-            hv_version = int(version.replace('.', ''))
-        except ValueError:
-            hv_version = 0
-        online = storage.get('ONLINE') or storage.get('CONFIGURED') or '0M'
-        memory_mb = units.parse_memory(online) / (1024.0 * 1024.0)
-        in_use_pages = int(perf.get('MEMORY_IN_USE') or 0)
-        cpus = int(perf.get('CPU_COUNT') or 0)
-        avg = str(perf.get('CPU_AVERAGE_USE') or '0%').rstrip('%') or '0'
-        disk = self.host_diskpool_get_info() if self.default_disk_pool else \
-            {'disk_total': 0, 'disk_used': 0, 'disk_available': 0}
-        return {
-            'zcc_userid': self.client.userid,
-            'zvm_host': self.client.host,
-            'vcpus': cpus,
-            'vcpus_used': int(round(cpus * float(avg) / 100.0)),
-            'cpu_info': {'architecture': 's390x', 'cec_model': (info.get('CPUID') or {}).get('ID', '')},
-            'memory_mb': memory_mb,
-            'memory_mb_used': in_use_pages * 4 / 1024.0,
-            'hypervisor_type': 'zvm',
-            'hypervisor_version': hv_version,
-            'hypervisor_hostname': self.client.host,
-            'ipl_time': 'IPL at %s %s %s' % (cp_level.get('IPL_DATE', ''), cp_level.get('IPL_TIME', ''),
-                                             cp_level.get('IPL_TIME_ZONE', '')),
-            'disk_total': disk['disk_total'],
-            'disk_used': disk['disk_used'],
-            'disk_available': disk['disk_available'],
-        }
-
-    def _pool_records(self, query_type, pool):
-        reply = self._call('Image_Volume_Space_Query_DM', self.client.userid, query_type=query_type,
-                           entry_type=ENTRY_GROUP, entry_names=pool)
-        return [r.split() for r in reply.get('record_array') or [] if r.strip()]
+        info = host.system_information(self.session)
+        perf = host.system_performance(self.session)
+        return host_info(info, perf, self.client.userid, self.client.host, self.host_diskpool_get_info())
 
     def host_diskpool_get_info(self, disk_pool=None, details=False):
         """Space of one or more pools ('ECKD:POOL1', or several separated by
@@ -162,19 +182,22 @@ class HostMixin:
         details=False: {'disk_total', 'disk_used', 'disk_available'} in GB,
         summed over the pools.  details=True: {pool: [{'volume_name',
         'device_type', 'start_cylinder', 'free_size', 'dasd_group',
-        'region_name'}]} from the pools' free extents.
+        'region_name'}]} from the pools' free extents.  A pool DirMaint does
+        not have raises SDKObjectNotExistError.
         """
         pools = disk_pool if disk_pool is not None else self.default_disk_pool
         if isinstance(pools, str):
             pools = [p.strip() for p in pools.split(',') if p.strip()]
         if not pools:
-            return {} if details else {'disk_total': 0, 'disk_used': 0, 'disk_available': 0}
+            return {} if details else dict(NO_DISK)
         total = used = free = 0
         detail = {}
         for pool in pools:
             _kind, name = disk_specs.parse_pool(pool)
-            free_records = self._pool_records(QUERY_FREE, name)
-            used_records = self._pool_records(QUERY_USED, name)
+            free_records = disks.space_records(self.session, disks.QUERY_FREE, disks.ENTRY_GROUP, name)
+            used_records = disks.space_records(self.session, disks.QUERY_USED, disks.ENTRY_GROUP, name)
+            if not free_records and not used_records and not disks.pool_exists(self.session, name):
+                raise SDKObjectNotExistError("disk pool '%s' is not a DirMaint group" % name, rs=2)
             if details:
                 detail[name] = [{'volume_name': r[0], 'device_type': r[1], 'start_cylinder': int(r[2]),
                                  'free_size': int(r[3]), 'dasd_group': name,
@@ -196,25 +219,9 @@ class HostMixin:
         off or missing have no entry, as in zvmsdk.  (zvmsdk raises for
         guests it did not create; here every guest of the directory counts.)"""
         userids = canonical_userids(userid_list)
-        if not userids:
-            return {}
-        reply = self._call('Image_Performance_Query', self.client.userid, userid_list=userids, ok=[(4, 4)])
         out = {}
-        for rec in reply.get('performance_records') or []:
-            name = (rec.get('guest_name') or '').strip().upper()
-            out[name] = {
-                'guest_cpus': rec['guest_cpus'],
-                'used_cpu_time_us': rec['used_cpu_time'],
-                'elapsed_cpu_time_us': rec['elapsed_cpu_time'],
-                'min_cpu_count': rec['min_cpu_count'],
-                'max_cpu_limit': rec['max_cpu_limit'],
-                'samples_cpu_in_use': rec['samples_cpu_in_use'],
-                'samples_cpu_delay': rec['samples_cpu_delay'],
-                'used_mem_kb': rec['used_memory'],
-                'max_mem_kb': rec['max_memory'],
-                'min_mem_kb': rec['min_memory'],
-                'shared_mem_kb': rec['shared_memory'],
-            }
+        for rec in host.performance_records(self.session, userids):
+            out[(rec.get('guest_name') or '').strip().upper()] = stats_of(rec)
         return out
 
     def guest_inspect_vnics(self, userid_list):
@@ -229,7 +236,7 @@ class HostMixin:
         if not wanted:
             return {}
         out = dict((u, []) for u in wanted)
-        for sw in self._vswitch_byte_stats():
+        for sw in vswitches.byte_stats(self.session):
             for nic in sw.get('nic_array') or []:
                 owner, _sep, vdev = str(nic.get('nic_id') or '').strip().partition(' ')
                 owner = owner.upper()
@@ -241,26 +248,6 @@ class HostMixin:
                     entry[key] = _counter(nic.get(key))
                 out[owner].append(entry)
         return dict((u, nics) for u, nics in out.items() if nics)
-
-    def _vswitch_byte_stats(self):
-        """Virtual_Network_Vswitch_Query_Byte_Stats records of every switch
-        (none when the system has no switch)."""
-        reply = self._call('Virtual_Network_Vswitch_Query_Byte_Stats', self.client.userid, switch_name='*',
-                           ok=[(212, 40)])
-        return reply.get('vswitch_array') or []
-
-    def _vswitch_details(self, name='*'):
-        """Virtual_Network_Vswitch_Query_Extended records (attributes, real
-        devices, access list, coupled NICs with their MAC addresses) of one
-        switch or, for '*', of every switch, in one call; [] when none."""
-        reply = self._call('Virtual_Network_Vswitch_Query_Extended', self.client.userid, switch_name=name,
-                           ok=[(212, 40)])
-        return reply.get('vswitch_array') or []
-
-    def _logged_on_guests(self):
-        """Every logged-on guest, from one Image_Status_Query of '*'."""
-        reply = self._call('Image_Status_Query', '*')
-        return [str(n).strip().upper() for n in reply.get('image_name_array') or [] if str(n).strip()]
 
     # -- console output ------------------------------------------------------------------------
     def guest_get_console_output(self, userid):
@@ -284,66 +271,14 @@ class HostMixin:
         this SDK keeps no local state.)
         """
         userid = check_userid(userid)
-        command = self._reader_command()
-        try:
-            self._call('Image_Console_Get', userid)
-        except SmapiRequestError as e:
-            if not e.matches(8, 8):
-                raise
-            if self._power_state(userid) == POWER_OFF:
+        ssh_host = getattr(self, 'reader_ssh_host', None)
+        command = reader_command(getattr(self, 'reader_command', None), ssh_host, self.client.userid)
+        if not host.console_to_reader(self.session, userid):
+            if power.status(self.session, userid) == POWER_OFF:
                 raise SDKGuestOperationError("guest '%s' is not logged on, so it has no console output" % userid,
                                              rs=1)
             return ''
-        spoolids = self._console_files(userid)
-        parts = [self._read_reader_file(command, spoolid) for spoolid in spoolids]
-        if spoolids:
-            self._call('System_RDR_File_Manage', self.client.userid, spoolids=' '.join(spoolids), action='PURGE',
-                       ok=[(8, 3003)])
+        spoolids = host.console_files(self.session, userid)
+        parts = [read_reader_file(command, spoolid, ssh_host) for spoolid in spoolids]
+        host.purge_reader_files(self.session, spoolids)
         return ''.join(parts)
-
-    def _reader_command(self):
-        command = getattr(self, 'reader_command', None)
-        if command:
-            if isinstance(command, str):
-                command = command.split()
-            return list(command)
-        if getattr(self, 'reader_ssh_host', None):
-            return list(DEFAULT_READER_COMMAND)
-        if shutil.which(DEFAULT_READER_COMMAND[0]) is None:
-            raise SDKFunctionNotImplementError(
-                'guest_get_console_output needs a reader command to read the spool file Image_Console_Get sends '
-                "to %s's reader, and vmur is not on PATH here: run it on the Linux guest %s (with vmur from "
-                's390-tools and its reader online), or set reader_ssh_host or reader_command'
-                % (self.client.userid, self.client.userid))
-        return list(DEFAULT_READER_COMMAND)
-
-    def _console_files(self, userid):
-        """Spool ids (as CP shows them) of the console files of ``userid`` in
-        the SMAPI user's reader, in reader order."""
-        try:
-            reply = self._call('System_RDR_File_Query', self.client.userid)
-        except SmapiRequestError as e:
-            if e.matches(8, 4):     # no reader files
-                return []
-            raise
-        out = []
-        for f in reply.get('rdr_file_info') or []:
-            if (str(f.get('originid') or '').strip().upper() == userid
-                    and str(f.get('type') or '').strip().upper() == 'CONSOLE'
-                    and str(f.get('file') or '').strip().isdigit()):
-                out.append('%d' % int(f['file']))
-        return out
-
-    def _read_reader_file(self, command, spoolid):
-        argv = reader_argv(command, spoolid, getattr(self, 'reader_ssh_host', None))
-        try:
-            proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=READER_TIMEOUT,
-                                  check=False)
-        except (OSError, subprocess.TimeoutExpired) as e:
-            raise SDKInternalError('reading reader file %s with %s failed: %s' % (spoolid, argv[0], e))
-        if proc.returncode != 0:
-            why = proc.stderr.decode('utf-8', 'replace').strip().splitlines()
-            raise SDKInternalError('reading reader file %s with %s failed (exit %d): %s'
-                                   % (spoolid, ' '.join(argv[:3]), proc.returncode,
-                                      why[-1] if why else 'no message'))
-        return proc.stdout.decode('utf-8', 'replace')

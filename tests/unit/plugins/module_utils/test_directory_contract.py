@@ -91,7 +91,7 @@ def test_add_autog_mdisk():
     md = e.add_autog_mdisk('101', '3390', 1457, 'pool1')
     assert e.records()[11] == 'MDISK 0101 3390 AUTOG 1457 POOL1 MR'
     assert (md.disk_type, md.volser, md.start, md.size, md.pool) == ('autog', None, None, 1457, 'POOL1')
-    assert md.to_dict() == {'vdev': '0101', 'devtype': '3390', 'type': 'autog', 'start': None, 'size': 1457,
+    assert md.to_dict() == {'vdev': '0101', 'devtype': '3390', 'type': 'perm', 'start': None, 'size': 1457,
                             'size_bytes': 1457 * 737280, 'volser': None, 'rdev': None, 'mode': 'MR',
                             'pool': 'POOL1'}
     assert 'pool' not in e.find_mdisk('0100').to_dict()

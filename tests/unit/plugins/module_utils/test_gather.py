@@ -11,6 +11,7 @@ import time
 import pytest
 
 from ansible_collections.zvm.cloud.plugins.module_utils import gather
+from ansible_collections.zvm.cloud.plugins.module_utils.errors import InputError
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.api import SDKAPI
 from ansible_collections.zvm.cloud.plugins.module_utils.smapi.errors import SmapiRequestError
 
@@ -157,8 +158,16 @@ def test_name_filter_and_patterns():
 
 @pytest.mark.parametrize('value', [0, 65, 'x', None, True])
 def test_max_connections_is_checked(value):
-    with pytest.raises(ValueError, match='^max_connections: .* is not a number of connections from 1 to 64'):
+    with pytest.raises(InputError, match='^max_connections: .* is not a number of connections from 1 to 64'):
         gather.check_max_connections(value)
+
+
+@pytest.mark.parametrize('check', [lambda: gather.resolve_subsets(['hosts']),
+                                   lambda: gather.check_patterns(['lnx.*'], 'guests'),
+                                   lambda: gather.name_filter(exclude=['a b'])])
+def test_bad_options_are_input_errors(check):
+    with pytest.raises(InputError):
+        check()
 
 
 # -- bounded concurrency ----------------------------------------------------------------------------
@@ -198,6 +207,14 @@ def test_concurrent_definitions_equal_serial_ones():
     assert serial_client.most_running == 1
     assert list(concurrent) == list(serial) == sorted(serial)
     assert concurrent == serial
+
+
+def test_read_entries_keeps_the_order_and_gives_none_for_a_guest_gone():
+    sdk, client = system(count=6, jitter=0.002)
+    client.fail[('Image_Query_DM', 'LNX0003')] = (400, 4)
+    read = gather.read_entries(sdk.session, ['LNX0005', 'LNX0003', 'LNX0001', 'LNX0006'], max_connections=3)
+    assert [e.userid if e is not None else None for e in read] == ['LNX0005', None, 'LNX0001', 'LNX0006']
+    assert client.functions() == ['Image_Query_DM'] * 4
 
 
 # -- calls per subset --------------------------------------------------------------------------------

@@ -1,18 +1,17 @@
 # Copyright: Contributors to the zvm.cloud project
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """NIC declarations: checking them, nic_id records, and the plans that
-make the directory NICDEF and the running guest's NIC match; and the SDK's
-lock waits, with a scripted client."""
+make the directory NICDEF and the running guest's NIC match."""
 
 import pytest
 
-from ansible_collections.zvm.cloud.plugins.module_utils import directory, nics
-from ansible_collections.zvm.cloud.plugins.module_utils.nics import KEEP
-from ansible_collections.zvm.cloud.plugins.module_utils.sdk.api import SDKAPI
+from ansible_collections.zvm.cloud.plugins.module_utils import directory
+from ansible_collections.zvm.cloud.plugins.module_utils.operations.session import Session
+from ansible_collections.zvm.cloud.plugins.module_utils.planners import nics
+from ansible_collections.zvm.cloud.plugins.module_utils.planners.nics import KEEP
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import (
-    SDKConflictError, SDKInvalidInputFormat,
+    SDKConflictError, SDKInvalidInputFormat, SDKObjectNotExistError,
 )
-from ansible_collections.zvm.cloud.plugins.module_utils.smapi.errors import SmapiRequestError
 
 ENTRY = [
     'USER LINUX01 LBYONLY 4G 8G G',
@@ -76,30 +75,20 @@ def test_check_unique():
     nics.check_unique([nics.normalize({'vdev': '1000'}), nics.normalize({'vdev': '1003'})])
 
 
-# -- nic_id records --------------------------------------------------------------------------------
+# -- option spec -------------------------------------------------------------------------------------
 
-def test_nic_id_is_recorded_after_all_records_of_its_nic():
+def test_option_spec_covers_the_declaration():
+    spec = nics.option_spec()
+    assert sorted(spec) == sorted(k for k in nics.SPEC_KEYS if k != 'state')
+    assert spec['vdev']['required'] and spec['port_type']['choices'] == ['ACCESS', 'TRUNK']
+    assert nics.option_spec() is not spec       # each caller gets its own copy
+
+
+def test_view_of_a_nic():
     e = entry()
-    assert nics.get_nic_id(e, '2000') == 'PORT-2000' and nics.get_nic_id(e, '1000') is None
-    assert nics.set_nic_id(e, '1000', 'abc') is True
-    records = e.records()
-    assert records[records.index('NICDEF 1000 TYPE QDIO LAN SYSTEM VSW1 MACID 0E4E8E') + 1] == '*NICID 1000 ABC'
-    assert nics.set_nic_id(e, '1000', 'ABC') is False       # case does not matter
-    assert nics.set_nic_id(e, '2000', 'new') is True
-    assert e.records()[5:8] == ['NICDEF 2000 PORTTYPE ACCESS', '*NICID 2000 NEW', 'NICDEF 3000 TYPE HIPERSOCKETS']
-    assert nics.remove_from_entry(e, '2000') is True
-    assert not [r for r in e.records() if '2000' in r]
-
-
-def test_snapshot_and_restore():
-    e = entry()
-    snap = nics.snapshot(e, '2000')
-    nics.remove_from_entry(e, '2000')
-    nics.restore_in_entry(e, '2000', snap)
-    nic = e.find_nic('2000')
-    assert (nic.vswitch, nic.vlan, nic.port_type) == ('VSWV', ['100'], 'ACCESS')
-    assert nics.get_nic_id(e, '2000') == 'PORT-2000'
-    assert nics.snapshot(e, '4000') is None
+    v = nics.view(e, '2000')
+    assert (v['vswitch'], v['vlan_id'], v['port_type'], v['nic_id']) == ('VSWV', 100, 'ACCESS', 'PORT-2000')
+    assert nics.view(e, '4000') is None and nics.view(None, '1000') is None
 
 
 # -- plans: the directory --------------------------------------------------------------------------
@@ -153,9 +142,9 @@ def test_absent():
 
 
 def test_device_in_the_way_or_wrong_nic_type():
-    with pytest.raises(SDKInvalidInputFormat, match='vdev: a NIC at 00FF uses 00FF-0101, which overlaps MDISK 0100'):
+    with pytest.raises(SDKInvalidInputFormat, match='vdev: a NIC at 00FF uses 00FF-0101, which overlaps disk 0100'):
         nics.plan(entry(), spec(vdev='00FF'))
-    with pytest.raises(SDKInvalidInputFormat, match='overlaps NICDEF 1000'):
+    with pytest.raises(SDKInvalidInputFormat, match='overlaps NIC 1000-1002'):
         nics.plan(entry(), spec(vdev='0FFE'))
     with pytest.raises(SDKInvalidInputFormat, match='NIC 3000 is a HIPERSOCKETS NIC'):
         nics.plan(entry(), spec(vdev='3000', vswitch='VSW1'))
@@ -197,14 +186,24 @@ def test_running_nic_of_another_type_and_its_mac():
 
 # -- vswitch checks ----------------------------------------------------------------------------------
 
-class FakeSDK:
+class ScriptedClient:
+    """Answers each Virtual_Network_Vswitch_Query_Extended with its switch's record, or 212/40."""
+
+    userid = 'MAINT'
+    host, port = 'test', 1
+
     def __init__(self, records):
         self.records = records
-        self.asked = []
+        self.history = []
 
-    def _vswitch_record(self, name):
-        self.asked.append(name)
-        return self.records.get(name)
+    def call(self, function, target=None, ok=(), **params):
+        name = params['switch_name']
+        self.history.append((function, name))
+        rec = self.records.get(name)
+        if rec is None:
+            assert (212, 40) in ok
+            return {'return_code': 212, 'reason_code': 40}
+        return {'return_code': 0, 'reason_code': 0, 'vswitch_array': [dict(rec, switch_name=name)]}
 
 
 def record(aware=True, users=()):
@@ -213,84 +212,24 @@ def record(aware=True, users=()):
 
 
 def test_check_vswitches():
-    sdk = FakeSDK({'VSWV': record(users=['LINUX01']), 'VSWU': record(aware=False, users=['LINUX01']),
-                   'VSWN': record(users=[])})
+    client = ScriptedClient({'VSWV': record(users=['LINUX01']), 'VSWU': record(aware=False, users=['LINUX01']),
+                             'VSWN': record(users=[])})
+    session = Session(client)
     plans = [nics.plan(entry(), spec(vdev='4000', vswitch='VSWV', vlan_id=5)),
              nics.plan(entry(), spec(vdev='5000', vswitch='VSWV'))]
-    assert nics.check_vswitches(sdk, 'LINUX01', plans) == [] and sdk.asked == ['VSWV']
+    assert nics.check_vswitches(session, 'LINUX01', plans) == []
+    assert client.history == [('Virtual_Network_Vswitch_Query_Extended', 'VSWV')]      # one query per vswitch
     with pytest.raises(SDKInvalidInputFormat, match='vlan_id: the vswitch VSWU is VLAN UNAWARE'):
-        nics.check_vswitches(sdk, 'LINUX01', [nics.plan(entry(), spec(vdev='4000', vswitch='VSWU', vlan_id=5))])
-    with pytest.raises(Exception, match='vswitch: the virtual switch NOPE does not exist'):
-        nics.check_vswitches(sdk, 'LINUX01', [nics.plan(entry(), spec(vdev='4000', vswitch='NOPE'))])
-    warnings = nics.check_vswitches(sdk, 'LINUX01', [nics.plan(entry(), spec(vdev='4000', vswitch='VSWN'))])
+        nics.check_vswitches(session, 'LINUX01', [nics.plan(entry(), spec(vdev='4000', vswitch='VSWU', vlan_id=5))])
+    with pytest.raises(SDKObjectNotExistError, match='vswitch: the virtual switch NOPE does not exist'):
+        nics.check_vswitches(session, 'LINUX01', [nics.plan(entry(), spec(vdev='4000', vswitch='NOPE'))])
+    warnings = nics.check_vswitches(session, 'LINUX01', [nics.plan(entry(), spec(vdev='4000', vswitch='VSWN'))])
     assert 'LINUX01 is not authorized on the vswitch VSWN' in warnings[0]
     with pytest.raises(SDKConflictError, match='cannot be coupled; grant it first'):
-        nics.check_vswitches(sdk, 'LINUX01', [nics.plan(entry(), spec(vdev='4000', vswitch='VSWN'), {})])
+        nics.check_vswitches(session, 'LINUX01', [nics.plan(entry(), spec(vdev='4000', vswitch='VSWN'), {})])
 
 
-# -- the SDK waits for locks ---------------------------------------------------------------------------
-
-class ScriptedClient:
-    """Answers each call with the next (rc, rs) of a script."""
-
-    userid = 'MAINT'
-    host, port = 'test', 1
-
-    def __init__(self, script):
-        self.script = list(script)
-        self.history = []
-
-    def call(self, function, target=None, ok=(), **params):
-        rc, rs = self.script.pop(0)
-        self.history.append({'function': function, 'rc': rc, 'rs': rs})
-        if rc and (rc, rs) not in ok:
-            raise SmapiRequestError(function, target, rc, rs)
-        return {'return_code': rc, 'reason_code': rs}
-
-
-class Clock:
-    def __init__(self):
-        self.now = 0.0
-        self.slept = []
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.slept.append(seconds)
-        self.now += seconds
-
-
-def sdk_with(script, lock_timeout=10.0):
-    clock = Clock()
-    return SDKAPI(client=ScriptedClient(script), sleep=clock.sleep, clock=clock, lock_timeout=lock_timeout), clock
-
-
-def test_dm_write_waits_for_a_lock_someone_else_holds():
-    sdk, clock = sdk_with([(400, 12), (404, 12), (400, 12), (0, 0)])
-    sdk._dm_write('Virtual_Network_Adapter_Delete_DM', 'LINUX01', image_device_number='1000')
-    assert clock.slept == [0.2, 0.4, 0.8] and sdk.lock_waits() == 3
-
-
-def test_dm_write_gives_up_after_the_lock_timeout():
-    sdk, clock = sdk_with([(400, 12)] * 20, lock_timeout=3.0)
-    with pytest.raises(SDKConflictError, match="stayed locked by another user for 3 seconds"):
-        sdk._dm_write('Virtual_Network_Adapter_Delete_DM', 'LINUX01', image_device_number='1000')
-    assert clock.now >= 3.0
-
-
-def test_dm_write_does_not_retry_other_failures():
-    sdk, _clock = sdk_with([(404, 8)])
-    with pytest.raises(SmapiRequestError):
-        sdk._dm_write('Virtual_Network_Adapter_Delete_DM', 'LINUX01', image_device_number='1000')
-
-
-def test_guest_lock_is_reentrant(tmp_path, monkeypatch):
-    monkeypatch.setattr('tempfile.tempdir', str(tmp_path))
-    sdk, _clock = sdk_with([])
-    with sdk._guest_lock('LINUX01'):
-        with sdk._guest_lock('LINUX01'):
-            pass
-        assert sdk._guest_locks['LINUX01'][1] == 1
-    assert 'LINUX01' not in sdk._guest_locks
-    assert [p.name for p in tmp_path.iterdir()][0].startswith('zvm-cloud-locks-')
+def test_vswitch_problems_of_plans_that_couple_to_nothing():
+    plans = [nics.plan(entry(), spec(vdev='4000')), nics.plan(entry(), spec(vdev='1000', vswitch='VSW1'))]
+    assert [p.vswitch for p in plans] == [None, None]       # VSW1 is there already: nothing to check
+    assert nics.vswitch_problems({}, 'LINUX01', plans) == []

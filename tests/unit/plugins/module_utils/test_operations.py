@@ -227,3 +227,10 @@ def test_pools():
     assert disks.pool_names(session) == ['POOL1', 'POOL2']
     assert disks.pool_exists(session, 'NOPE') is False
     assert disks.pool_exists(session, 'POOL1') is True
+
+
+def test_profile_exists():
+    session, _clock = session_with([(400, 4), (0, 0, {'profile_record_array': ['PROFILE IBMDFLT']})])
+    assert entries.profile_exists(session, 'NOPE') is False
+    assert entries.profile_exists(session, 'IBMDFLT') is True
+    assert [h['function'] for h in session.client.history] == ['Profile_Query_DM'] * 2

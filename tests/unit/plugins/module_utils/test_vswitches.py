@@ -6,7 +6,8 @@ what cannot, and the grant plans."""
 
 import pytest
 
-from ansible_collections.zvm.cloud.plugins.module_utils import vswitches
+from ansible_collections.zvm.cloud.plugins.module_utils.operations import vswitches as vswitch_ops
+from ansible_collections.zvm.cloud.plugins.module_utils.planners import vswitches
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk import network
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import SDKInvalidInputFormat
 
@@ -126,6 +127,28 @@ def test_creation_attributes_and_arguments():
     assert (args['rdev'], args['vid'], args['persist'], args['gvrp']) == ('0610 0611', 'UNAWARE', False, 'GVRP')
 
 
+def test_what_a_switch_shows_after_a_change():
+    unaware = vswitches.creation_attributes({})
+    assert (unaware['connection'], unaware['controller']) == (None, None)        # no real device: no status
+    attrs = vswitches.creation_attributes(vswitches.normalize({'real_device_address': '0610.P1',
+                                                               'controller': 'dtcvsw2'}))
+    assert (attrs['real_device_address'], attrs['connection'], attrs['controller']) == (['0610'], 'CONNECT', 'DTCVSW2')
+    attrs = vswitches.creation_attributes(vswitches.normalize({'connection': 'DISCONNECT'}))
+    assert (attrs['connection'], attrs['controller']) == ('DISCONNECT', None)
+    before = observed()['attributes']
+    declared = vswitches.normalize({'real_device_address': 'NONE'})
+    changes, params, _p, _u = vswitches.compare(declared, before)
+    after = vswitches.updated_attributes(before, changes, declared, params)
+    assert (after['real_device_address'], after['connection'], after['controller']) == ([], None, None)
+    back = vswitches.normalize({'real_device_address': '0610'})
+    changes, params, _p, _u = vswitches.compare(back, after)
+    again = vswitches.updated_attributes(after, changes, back, params)
+    assert (again['connection'], again['controller']) == ('CONNECT', None)    # CP picks a controller
+    declared = vswitches.normalize({'queue_memory_limit': 2})
+    changes, params, _p, _u = vswitches.compare(declared, before)
+    assert vswitches.updated_attributes(before, changes, declared, params) == dict(before, queue_memory_limit=2)
+
+
 def grants(*declared):
     return vswitches.normalize_grants(list(declared))
 
@@ -151,6 +174,13 @@ def test_plan_grants():
     ops, _after = vswitches.plan_grants(grants({'userid': 'ROUTER1', 'promiscuous': False}), obs['grants'],
                                         obs['coupled'], False)
     assert ops[0]['op'] == 'grant' and ops[0]['promiscuous'] is False and ops[0]['vlans'] == set()
+
+
+def test_planned_grants_show_the_port_type_as_smapi_does():
+    _ops, after = vswitches.plan_grants(grants({'userid': 'A1', 'vlan_ids': ['5'], 'port_type': 'ACCESS'},
+                                               {'userid': 'T1', 'vlan_ids': ['5-6'], 'port_type': 'TRUNK'}),
+                                        {}, {}, False)
+    assert (after['A1']['port_type'], after['T1']['port_type']) == (None, 'TRUNK')
 
 
 def test_describe_op():
@@ -191,26 +221,26 @@ def test_render():
     assert text.endswith('grants:\n  LINUX01 VLAN 100\n  ROUTER1 VLAN 100 200-202 PROMISCUOUS\n')
 
 
-# -- helpers of the SDK network methods ------------------------------------------------------------
+# -- helpers of the operations and the SDK network methods ------------------------------------------
 
 def test_vlan_tokens_and_chunks():
-    assert network.vlan_tokens({1, 2, 3, 7, 9, 10}) == ['1-3', '7', '9-10']
-    assert network.vlan_id_set(['0100', '0200-0202', 'x']) == {100, 200, 201, 202}
-    chunks = network.vlan_chunks({1, 3, 5, 7, 9, 11, 1000, 1001, 2000, 3000, 4000})
+    assert vswitch_ops.vlan_tokens({1, 2, 3, 7, 9, 10}) == ['1-3', '7', '9-10']
+    assert vswitches.vlan_id_set(['0100', '0200-0202', 'x']) == {100, 200, 201, 202}
+    chunks = vswitch_ops.vlan_chunks({1, 3, 5, 7, 9, 11, 1000, 1001, 2000, 3000, 4000})
     assert chunks == ['1 3 5 7', '9 11 1000-1001 2000', '3000 4000']
     assert all(len(c) <= 19 and len(c.split()) <= 4 for c in chunks)
 
 
 def test_parse_rdev_and_yes_no():
-    assert network.parse_rdev('600,0610 611.P1') == ['0600', '0610', '0611.P1']
-    assert network.parse_rdev('NONE') == [] and network.parse_rdev(None) == []
-    assert network.yes_no(True) == 'YES' and network.yes_no('no') == 'NO'
+    assert vswitches.parse_rdev('600,0610 611.P1') == ['0600', '0610', '0611.P1']
+    assert vswitches.parse_rdev('NONE') == [] and vswitches.parse_rdev(None) == []
+    assert vswitch_ops.yes_no(True) == 'YES' and vswitch_ops.yes_no('no') == 'NO'
     with pytest.raises(SDKInvalidInputFormat):
-        network.yes_no('maybe')
+        vswitch_ops.yes_no('maybe')
 
 
 def test_vswitch_create_parameters():
-    create = network.NetworkMixin._vswitch_create_params
+    create = network.create_params
     params = create('vsw9', '600', '*', 'discon', 'ethernet', 'PRIROUTER', 200, 'TRUNK', 'NOGVRP', 4, 7, False)
     assert params == {'switch_name': 'VSW9', 'real_device_address': '0600', 'connection_value': 'DISCONNECT',
                       'transport_type': 'ETHERNET', 'vlan_id': '200', 'port_type': 'TRUNK', 'gvrp_value': 'NOGVRP',
@@ -220,3 +250,7 @@ def test_vswitch_create_parameters():
     assert 'port_type' not in params and 'native_vlanid' not in params
     with pytest.raises(SDKInvalidInputFormat, match='queue_mem'):
         create('VSW9', None, '*', 'CONNECT', 'IP', None, 'UNAWARE', 'ACCESS', 'GVRP', 9, 1, True)
+    with pytest.raises(SDKInvalidInputFormat, match="router: 'PR' is not NONROUTER or PRIROUTER"):
+        create('VSW9', None, '*', 'CONNECT', 'IP', 'PR', 'UNAWARE', 'ACCESS', 'GVRP', 8, 1, True)
+    with pytest.raises(SDKInvalidInputFormat, match='name'):
+        create('TOOLONGNAME')

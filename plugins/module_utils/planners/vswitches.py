@@ -4,11 +4,12 @@
 """A virtual switch as declared state: its attributes and its access list.
 
 ``normalize`` checks a declaration; ``observe`` reads the attributes and
-grants out of a Virtual_Network_Vswitch_Query_Extended record;
+grants out of a switch's record (``operations.vswitches.query``);
 ``compare`` finds the attributes that differ and splits them into those
-SET VSWITCH changes in place (Virtual_Network_Vswitch_Set_Extended
-parameters) and those that cannot change in place; ``plan_grants`` finds
-the grants to make, change or revoke.  Nothing here talks to z/VM.
+SET VSWITCH changes in place (``operations.vswitches.change`` operands)
+and those that cannot change in place; ``plan_grants`` finds the grants to
+make, change or revoke; ``shown`` predicts what the record will show
+after a change.  Nothing here talks to z/VM.
 
 What SMAPI shows, and so what is compared
     network_type, vlan_id (UNAWARE or the default VLAN ID), native_vlan_id,
@@ -34,9 +35,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
 from ansible_collections.zvm.cloud.plugins.module_utils import validation
+from ansible_collections.zvm.cloud.plugins.module_utils.operations.vswitches import vlan_tokens
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import SDKInvalidInputFormat
-from ansible_collections.zvm.cloud.plugins.module_utils.sdk.network import parse_rdev, vlan_id_set, vlan_tokens
 
 ATTRIBUTES = ('real_device_address', 'controller', 'connection', 'network_type', 'router', 'vlan_id', 'port_type',
               'native_vlan_id', 'gvrp', 'queue_memory_limit')
@@ -48,6 +51,43 @@ DEFAULTS = {'real_device_address': [], 'controller': '*', 'connection': 'CONNECT
 _VLAN_ONLY = ('port_type', 'native_vlan_id', 'gvrp')
 _STATUS_CONNECTED = ('2', '5', '6', '7', '8', '9', '11', '12')
 _STATUS_DISCONNECTED = ('3', '4')
+_RDEV_RE = re.compile(r'^[0-9A-F]{1,4}(\.P[0-9A-F]{1,2})?$')
+
+
+def parse_rdev(value, field='rdev', limit=3):
+    """Real device numbers of a switch: '600 610', '0600,0610', ['600'],
+    '600.P1'; None or 'NONE' for none.  Returns a list of '0600' or
+    '0600.P01'-style tokens (at most ``limit``)."""
+    if value is None:
+        return []
+    items = value if isinstance(value, (list, tuple)) else str(value).replace(',', ' ').split()
+    tokens = []
+    for item in items:
+        text = str(item).strip().upper()
+        if text in ('', 'NONE'):
+            continue
+        if not _RDEV_RE.match(text):
+            raise SDKInvalidInputFormat('%s: %r is not a real device number: expected 1 to 4 hexadecimal digits, '
+                                        'optionally with a port such as 0600.P1' % (field, item))
+        base, _dot, port = text.partition('.')
+        tokens.append(base.zfill(4) + ('.' + port if port else ''))
+    if len(tokens) > limit:
+        raise SDKInvalidInputFormat('%s: at most %d real devices, got %d' % (field, limit, len(tokens)))
+    return tokens
+
+
+def vlan_id_set(tokens):
+    """VLAN IDs from record tokens such as '0100', '200-210', 300."""
+    ids = set()
+    for token in tokens or []:
+        parts = str(token).strip().split('-')
+        try:
+            lo, hi = int(parts[0]), int(parts[-1])
+        except ValueError:
+            continue
+        if len(parts) <= 2 and lo <= hi:
+            ids.update(range(lo, hi + 1))
+    return ids
 
 
 def _choice(value, field, choices):
@@ -153,6 +193,12 @@ def normalize_grants(grants):
     return out
 
 
+def shown_port_type(vlans):
+    """A grant's port type as far as SMAPI shows it: TRUNK with more than
+    one VLAN ID, else unknown (None)."""
+    return 'TRUNK' if len(vlans) > 1 else None
+
+
 def _int(text):
     try:
         return int(str(text).strip())
@@ -199,8 +245,7 @@ def observe(rec):
             continue
         vlans = vlan_id_set(u.get('vlan_ids'))
         grants[userid] = {'vlans': vlans, 'promiscuous': (u.get('promiscuous_mode') or '').upper() == 'PROM',
-                          'port_num': _int(u.get('port_num')) or 0,
-                          'port_type': 'TRUNK' if len(vlans) > 1 else None}
+                          'port_num': _int(u.get('port_num')) or 0, 'port_type': shown_port_type(vlans)}
     coupled = {}
     for a in rec.get('connected_adapter_array') or []:
         coupled.setdefault((a.get('adapter_owner') or '').upper(), []).append((a.get('adapter_vdev') or '').upper())
@@ -208,10 +253,27 @@ def observe(rec):
             'coupled': coupled}
 
 
+def shown(attrs, connection, controller):
+    """Set ``attrs``' connection and controller to what the switch's record
+    will show (see ``observe``) once it has its real devices and is
+    ``connection`` (CONNECT, DISCONNECT or NOUPLINK), run by ``controller``
+    (None: CP picks one, which cannot be known beforehand)."""
+    if connection == 'DISCONNECT':
+        shows = 'DISCONNECT'
+    elif not attrs['real_device_address']:
+        shows = None
+    else:
+        shows = connection
+    attrs['connection'] = shows
+    attrs['controller'] = controller if shows == 'CONNECT' else None
+    return attrs
+
+
 def creation_attributes(declared):
-    """The attributes a switch created from ``declared`` has."""
+    """The attributes a switch created from ``declared`` shows."""
     attrs = dict(DEFAULTS)
     attrs.update(declared)
+    attrs['real_device_address'] = [t.split('.')[0] for t in attrs['real_device_address']]
     aware = attrs['vlan_id'] != 'UNAWARE'
     if attrs['vlan_id'] == 'AWARE':
         attrs['vlan_id'] = 1
@@ -221,8 +283,26 @@ def creation_attributes(declared):
         attrs['port_type'] = attrs['native_vlan_id'] = attrs['gvrp'] = None
     if attrs['network_type'] != 'IP':
         attrs['router'] = None
-    if attrs['controller'] == '*':
-        attrs['controller'] = None
+    controller = attrs['controller'] if attrs['controller'] != '*' else None
+    return shown(attrs, attrs['connection'], controller)
+
+
+def updated_attributes(before, changes, declared, params):
+    """The attributes a switch that showed ``before`` shows after the
+    ``changes`` and ``params`` of ``compare``.  A new uplink or connection
+    shows the declared controller, else the one it showed; none when there
+    is neither (CP picks one, which cannot be known beforehand)."""
+    attrs = dict(before)
+    changed = set()
+    for attr, _old, new in changes:
+        attrs[attr] = [t.split('.')[0] for t in (new or '').split()] if attr == 'real_device_address' else new
+        changed.add(attr)
+    if changed & set(['real_device_address', 'connection', 'controller']):
+        connection = declared.get('connection') or before['connection'] or DEFAULTS['connection']
+        controller = params.get('controller_name') or declared.get('controller')
+        if controller in (None, '*'):
+            controller = before['controller'] if 'real_device_address' not in changed else None
+        shown(attrs, connection, controller)
     return attrs
 
 
@@ -327,14 +407,14 @@ def plan_grants(grants, observed_grants, coupled, purge):
             ops.append({'op': 'grant', 'userid': userid, 'vlans': g['vlans'] or set(), 'port_type': g['port_type'],
                         'promiscuous': True if g['promiscuous'] else None, 'recouple': []})
             after[userid] = {'vlans': set(g['vlans'] or ()), 'promiscuous': bool(g['promiscuous']),
-                             'port_type': g['port_type'], 'port_num': 0}
+                             'port_type': shown_port_type(g['vlans'] or ()), 'port_num': 0}
             continue
         want_vlans = g['vlans'] if g['vlans'] is not None else cur['vlans']
         want_prom = g['promiscuous'] if g['promiscuous'] is not None else cur['promiscuous']
         if want_vlans == cur['vlans'] and bool(want_prom) == cur['promiscuous']:
             continue
         after[userid] = dict(cur, vlans=set(want_vlans), promiscuous=bool(want_prom),
-                             port_type=g['port_type'] or cur.get('port_type'))
+                             port_type=shown_port_type(want_vlans))
         if want_vlans >= cur['vlans']:
             ops.append({'op': 'grant', 'userid': userid,
                         'vlans': want_vlans if want_vlans != cur['vlans'] else set(),

@@ -3,14 +3,17 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """A guest's NIC as declared state, shared by zvm_nic and zvm_guest's ``nics``.
 
-A declaration (``normalize``) names the NIC's vdev and what it should be:
-coupled to a vswitch or not, its VLAN and port type, MACID and nic_id.
-``plan(entry, spec, adapters)`` compares it with the directory NICDEF and,
-when ``adapters`` (the running guest's NICs) is given, with the live
-adapter, and lists the steps that make both match, with the NIC's records
-before and after for diff mode.  ``sdk.nic_apply(userid, plan)`` carries the
-steps out and undoes them if one fails.  Nothing here talks to z/VM except
-``check_vswitches`` (one query per vswitch a plan couples to) and ``apply``.
+A declaration (``normalize``; ``option_spec`` is its module options) names
+the NIC's vdev and what it should be: coupled to a vswitch or not, its VLAN
+and port type, MACID and nic_id.  ``plan(entry, spec, adapters)`` compares
+it with the directory NICDEF and, when ``adapters`` (the running guest's
+NICs, ``operations.adapters.query``) is given, with the live adapter, and
+lists the steps that make both match, with the NIC's records before and
+after for diff mode.  ``sdk.nic_apply(userid, plan)`` carries the steps out
+and undoes them if one fails.  Nothing here talks to z/VM except
+``check_vswitches``, which reads each vswitch a plan couples to (one
+``operations.vswitches.query`` each) and hands the records to the pure
+``vswitch_problems``.
 
 Semantics of a declaration (state present)
     vswitch     the vswitch the NIC couples to; None: coupled to none.
@@ -33,7 +36,8 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.zvm.cloud.plugins.module_utils import directory, validation
+from ansible_collections.zvm.cloud.plugins.module_utils import validation
+from ansible_collections.zvm.cloud.plugins.module_utils.operations import vswitches as vswitch_ops
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import (
     SDKConflictError, SDKInvalidInputFormat, SDKObjectNotExistError,
 )
@@ -50,11 +54,23 @@ KEEP = _Keep()
 PORT_TYPES = ('ACCESS', 'TRUNK')
 NIC_DEVICES = 3
 SPEC_KEYS = ('vdev', 'state', 'vswitch', 'vlan_id', 'port_type', 'mac_address', 'nic_id')
-NIC_ID_RE = re.compile(r'^\s*\*NICID\s+([0-9A-Fa-f]{1,4})\s+(\S+)\s*$')
 _NIC_ID_VALUE_RE = re.compile(r'^[A-Za-z0-9._:@#$-]{1,56}$')
 
 
 # -- input ---------------------------------------------------------------------------------------
+
+def option_spec():
+    """The module options of one NIC (AnsibleModule argument_spec): zvm_nic's
+    top-level options and the suboptions of zvm_guest's ``nics``."""
+    return dict(
+        vdev=dict(type='str', required=True),
+        vswitch=dict(type='str'),
+        vlan_id=dict(type='int'),
+        port_type=dict(type='str', choices=list(PORT_TYPES)),
+        mac_address=dict(type='str'),
+        nic_id=dict(type='str'),
+    )
+
 
 def check_nic_id(value, field='nic_id'):
     """A nic_id: 1 to 56 of letters, digits and . _ : @ # $ - (a UUID fits)."""
@@ -126,102 +142,19 @@ def normalize(spec, where=''):
 
 # -- the directory side ------------------------------------------------------------------------------
 
-def _nic_id_comments(entry, vdev):
-    vdev = validation.vdev(vdev)
-    out = []
-    for st in entry.statements:
-        if isinstance(st, directory.Comment):
-            m = NIC_ID_RE.match(st.text)
-            if m and m.group(1).upper().zfill(4) == vdev:
-                out.append(st)
-    return out
-
-
-def get_nic_id(entry, vdev):
-    """The nic_id recorded with NIC ``vdev`` (``*NICID vdev id``), or None."""
-    found = _nic_id_comments(entry, vdev)
-    return NIC_ID_RE.match(found[-1].text).group(2) if found else None
-
-
-def _nic_statements(entry, nic):
-    return [s for s in entry.statements if s is nic or (isinstance(s, directory.NicPart) and s.nic is nic)]
-
-
-def set_nic_id(entry, vdev, value):
-    """Record ``value`` as NIC ``vdev``'s nic_id right after its NICDEF
-    records, in upper case as the directory is (None removes it); True if
-    the entry changed."""
-    vdev = validation.vdev(vdev)
-    if value is not None and (get_nic_id(entry, vdev) or '').upper() == value.upper() \
-            and len(_nic_id_comments(entry, vdev)) == 1:
-        return False
-    old = _nic_id_comments(entry, vdev)
-    entry.statements = [s for s in entry.statements if not any(s is o for o in old)]
-    if value is None:
-        return bool(old)
-    nic = entry.find_nic(vdev)
-    if nic is None:
-        raise SDKObjectNotExistError('there is no NICDEF %s to record a nic_id for' % vdev)
-    last = max(i for i, s in enumerate(entry.statements) if any(s is t for t in _nic_statements(entry, nic)))
-    entry.statements.insert(last + 1, directory.Comment('*NICID %s %s' % (vdev, value.upper())))
-    return True
-
-
-def remove_from_entry(entry, vdev):
-    """Remove NIC ``vdev`` and its nic_id; True if the entry changed."""
-    changed = set_nic_id(entry, vdev, None)
-    return entry.remove_nic(vdev) or changed
-
-
-def snapshot(entry, vdev):
-    """What ``restore_in_entry`` needs to put NIC ``vdev`` back; None if there is none."""
-    nic = entry.find_nic(vdev)
-    if nic is None:
-        return None
-    fields = dict((name, getattr(nic, name)) for name in directory.Nicdef.FIELDS
-                  if name != 'type' and getattr(nic, name) is not None)
-    return {'type': nic.type or 'QDIO', 'fields': fields, 'nic_id': get_nic_id(entry, vdev)}
-
-
-def restore_in_entry(entry, vdev, snap):
-    entry.add_nic(vdev, snap['type'], **dict(snap['fields']))
-    if snap.get('nic_id'):
-        set_nic_id(entry, vdev, snap['nic_id'])
-
-
-def nic_records(entry, vdev):
-    """The records of NIC ``vdev``: its NICDEF statement(s) and nic_id comment."""
-    if entry is None:
-        return []
-    nic = entry.find_nic(vdev)
-    statements = _nic_statements(entry, nic) if nic is not None else []
-    out = [line for s in statements for line in s.lines()]
-    return out + [c.text for c in _nic_id_comments(entry, vdev)]
-
-
-def device_ranges(entry):
-    """[(first, count, name)] of the devices the entry defines itself."""
-    out = []
-    for st in entry.statements:
-        if isinstance(st, directory.Nicdef):
-            out.append((int(st.vdev, 16), int(st.devices or NIC_DEVICES), 'NICDEF %s' % st.vdev))
-        elif isinstance(st, directory.Link):
-            out.append((int(st.vdev2, 16), 1, 'LINK %s' % st.vdev2))
-        elif isinstance(st, (directory.Mdisk, directory.Dedicate, directory.Console, directory.Spool)):
-            out.append((int(st.vdev, 16), 1, '%s %s' % (st.keyword, st.vdev)))
-    return out
-
-
 def check_room(entry, spec, more=()):
     """Fail when the devices of a new NIC (vdev to vdev+2) would overlap a
-    device of the entry, or one of ``more`` ((first, count, name) tuples,
-    such as disks about to be created)."""
+    device of the entry (``DirectoryEntry.device_conflict``), or one of
+    ``more`` ((first, count, name) tuples, such as disks about to be
+    created)."""
     first = int(spec['vdev'], 16)
-    for start, count, name in list(device_ranges(entry)) + list(more):
-        if start < first + NIC_DEVICES and first < start + count:
-            raise SDKInvalidInputFormat('%svdev: a NIC at %s uses %s-%04X, which overlaps %s; choose another vdev'
-                                        % (spec['where'], spec['vdev'], spec['vdev'], first + NIC_DEVICES - 1,
-                                           name))
+    clash = entry.device_conflict(spec['vdev'], NIC_DEVICES)
+    if clash is None:
+        clash = next((name for start, count, name in more if start < first + NIC_DEVICES and first < start + count),
+                     None)
+    if clash is not None:
+        raise SDKInvalidInputFormat('%svdev: a NIC at %s uses %s-%04X, which overlaps %s; choose another vdev'
+                                    % (spec['where'], spec['vdev'], spec['vdev'], first + NIC_DEVICES - 1, clash))
 
 
 def _vlan_set(tokens):
@@ -277,7 +210,7 @@ def apply_to_entry(entry, spec):
     put NICs into a new guest's entry."""
     vdev = spec['vdev']
     if spec['state'] == 'absent':
-        return remove_from_entry(entry, vdev)
+        return entry.remove_nic(vdev)
     nic = entry.find_nic(vdev)
     changed = False
     if nic is None:
@@ -287,7 +220,7 @@ def apply_to_entry(entry, spec):
     if fields:
         changed = entry.update_nic(vdev, **fields) or changed
     if spec['nic_id'] is not None:
-        changed = set_nic_id(entry, vdev, spec['nic_id']) or changed
+        changed = entry.set_nic_id(vdev, spec['nic_id']) or changed
     return changed
 
 
@@ -306,6 +239,18 @@ def _describe_fields(fields, nic_id):
     if nic_id is not KEEP:
         parts.append('nic_id %s' % nic_id)
     return ', '.join(parts)
+
+
+def view(entry, vdev):
+    """NIC ``vdev`` of ``entry`` as a result dict (the NICDEF's fields,
+    ``nic_id`` and ``vlan_id``), or None when the entry has no such NIC."""
+    nic = entry.find_nic(vdev) if entry is not None else None
+    if nic is None:
+        return None
+    out = nic.to_dict()
+    out['nic_id'] = entry.nic_id(vdev)
+    out['vlan_id'] = int(nic.vlan[0]) if nic.vlan and len(nic.vlan) == 1 and nic.vlan[0].isdigit() else None
+    return out
 
 
 def describe_adapter(adapter):
@@ -328,7 +273,7 @@ class NicPlan:
         self.spec = spec
         self.vdev = spec['vdev']
         self.where = spec['where']
-        self.snapshot = snapshot(entry, self.vdev)
+        self.snapshot = entry.nic_snapshot(self.vdev)
         self.directory_steps = []
         self.active_steps = []
         self.actions = []
@@ -336,7 +281,7 @@ class NicPlan:
         self.running = adapters is not None
         self.before_active = adapters.get(self.vdev) if adapters is not None else None
         self.after_active = self.before_active
-        self.before_records = nic_records(entry, self.vdev)
+        self.before_records = entry.nic_records(self.vdev)
         self.entry_after = entry.copy()
         self.after_records = []
         self.vswitch = None          # the vswitch to check before changing anything
@@ -356,13 +301,7 @@ class NicPlan:
 
     def nic(self):
         """The NIC after the plan, as a dict (None when it is absent)."""
-        nic = self.entry_after.find_nic(self.vdev)
-        if nic is None:
-            return None
-        out = nic.to_dict()
-        out['nic_id'] = get_nic_id(self.entry_after, self.vdev)
-        out['vlan_id'] = int(nic.vlan[0]) if nic.vlan and len(nic.vlan) == 1 and nic.vlan[0].isdigit() else None
-        return out
+        return view(self.entry_after, self.vdev)
 
     def diff(self, userid=''):
         """Ansible diff: the NIC's directory records and its running state."""
@@ -380,7 +319,7 @@ class NicPlan:
 def plan(entry, spec, adapters=None):
     """The steps that make NIC ``spec['vdev']`` of ``entry`` as declared.
 
-    ``adapters``: the running guest's NICs (``sdk._nic_adapters``) to change
+    ``adapters``: the running guest's NICs (``operations.adapters.query``) to change
     them too, or None to change the directory only.  Raises
     SDKInvalidInputFormat for what cannot be done (a device in the way, a
     NIC that is not QDIO to couple to a vswitch).
@@ -388,7 +327,7 @@ def plan(entry, spec, adapters=None):
     p = NicPlan(spec, entry, adapters)
     vdev, where = p.vdev, p.where
     nic = entry.find_nic(vdev)
-    cur_id = get_nic_id(entry, vdev)
+    cur_id = entry.nic_id(vdev)
     if spec['state'] == 'absent':
         if nic is not None or cur_id is not None:
             p.directory_steps.append(('dm_remove',) if cur_id is not None else ('dm_delete',))
@@ -398,7 +337,7 @@ def plan(entry, spec, adapters=None):
             p.actions.append('detach NIC %s from the running guest' % vdev)
             p.after_active = None
         apply_to_entry(p.entry_after, spec)
-        p.after_records = nic_records(p.entry_after, vdev)
+        p.after_records = p.entry_after.nic_records(vdev)
         return p
 
     if nic is None:
@@ -433,7 +372,7 @@ def plan(entry, spec, adapters=None):
             p.directory_steps.append(('dm_rewrite', fields, new_id))
             p.actions.append('set NICDEF %s: %s' % (vdev, _describe_fields(fields, new_id)))
     apply_to_entry(p.entry_after, spec)
-    p.after_records = nic_records(p.entry_after, vdev)
+    p.after_records = p.entry_after.nic_records(vdev)
     after_nic = p.entry_after.find_nic(vdev)
     want = after_nic.vswitch if after_nic is not None else None
     if want and set(fields) & set(['lan_name', 'vlan', 'port_type']):
@@ -470,20 +409,19 @@ def plan(entry, spec, adapters=None):
     return p
 
 
-def check_vswitches(sdk, userid, plans):
-    """Before anything changes: every vswitch a plan couples to must exist,
-    be VLAN aware when a VLAN or port type is declared, and grant the guest
-    when its running NIC is to be coupled.  One query per vswitch.  Returns
-    warnings (a NICDEF coupled to a vswitch that does not grant the guest)."""
+def vswitch_problems(records, userid, plans):
+    """Check ``plans`` against the records of the vswitches they couple to
+    (``records``: {name: Virtual_Network_Vswitch_Query_Extended record, or
+    None when it does not exist}): every vswitch must exist, be VLAN aware
+    when a VLAN or port type is declared, and grant the guest when its
+    running NIC is to be coupled.  Returns warnings (a NICDEF coupled to a
+    vswitch that does not grant the guest)."""
     warnings = []
-    records = {}
     for p in plans:
         name = p.vswitch
         if name is None:
             continue
-        if name not in records:
-            records[name] = sdk._vswitch_record(name)
-        rec = records[name]
+        rec = records.get(name)
         if rec is None:
             raise SDKObjectNotExistError('%svswitch: the virtual switch %s does not exist' % (p.where, name), rs=40)
         declared_vlan = [k for k in ('vlan_id', 'port_type') if p.spec[k] not in (None, KEEP)]
@@ -500,6 +438,17 @@ def check_vswitches(sdk, userid, plans):
             warnings.append('%s is not authorized on the vswitch %s: NIC %s couples to it at logon only once it is '
                             'granted (zvm.cloud.zvm_vswitch grants)' % (userid, name, p.vdev))
     return warnings
+
+
+def check_vswitches(session, userid, plans):
+    """Before anything changes: read each vswitch ``plans`` couple to (one
+    ``operations.vswitches.query`` per vswitch, in a ``Session``) and check
+    the plans against them (``vswitch_problems``).  Returns warnings."""
+    records = {}
+    for p in plans:
+        if p.vswitch is not None and p.vswitch not in records:
+            records[p.vswitch] = vswitch_ops.query(session, p.vswitch)
+    return vswitch_problems(records, userid, plans)
 
 
 def check_unique(specs):
