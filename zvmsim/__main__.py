@@ -159,7 +159,7 @@ def cmd_vmur(args):
     """``vmur receive [-H] [-t] -O SPOOLID`` as s390-tools' vmur does it on
     the Linux guest ``--user``: write the reader file to stdout and purge it
     unless -H (hold).  Exit 1 with vmur's message when there is no such file."""
-    from zvmsim.handlers.monitor import reader, spool_number
+    from zvmsim.handlers.system import reader, spool_number
     if not args.stdout:
         sys.stderr.write('vmur: zvmsim only writes reader files to stdout (-O)\n')
         return 2

@@ -16,6 +16,8 @@ become active devices, as CP does from the directory.
 
 from ansible_collections.zvm.cloud.plugins.module_utils import directory, units
 
+from zvmsim.dasd import attach_directory_disks
+
 MAC_PREFIX = '02-00-00'
 # share of one CPU a running guest is simulated to use (for performance data)
 CPU_SHARE = 0.05
@@ -83,7 +85,6 @@ def log_on(tx, userid, now=None):
     if ent is not None:
         for nic in ent.nics:
             activate_nic(tx, userid, nic.to_dict())
-    from zvmsim.handlers.disks import attach_directory_disks  # pylint: disable=import-outside-toplevel
     attach_directory_disks(tx, userid)
     return tx.cp(userid)
 

@@ -6,6 +6,7 @@ in bulk for scale tests (``python -m zvmsim seed --guests 1000``)."""
 from ansible_collections.zvm.cloud.plugins.module_utils import directory
 
 from zvmsim import cp
+from zvmsim.dasd import allocate
 
 
 def volume_doc(vol, groups):
@@ -72,7 +73,6 @@ def seed(tx, config):
 def generate_guests(tx, count, prefix='LNX', logged_on=0.5):
     """Add ``count`` Linux guests PREFIX0001... with a NIC and, while the
     pools have room, a small minidisk.  Returns how many were added."""
-    from zvmsim.handlers.disks import allocate
     made = 0
     width = max(4, len(str(count)))
     every = int(round(1 / logged_on)) if logged_on > 0 else 0

@@ -12,8 +12,10 @@ decoded reply, so every test exercises the wire format both ways:
     assert reply['return_code'] == 0
     reply = smapi('Image_Lock_DM', 'LINUX01', device_address='', userid='OPERATOR', password='OPERATOR')
 
-The captures of a real system (``captures_dir()``: $SMAPI_CAPTURES, else
-shared/smapi/captures next to the project) are replayed verbatim:
+The captures of a real system (``captures_dir()`` of tests/conftest.py:
+$SMAPI_CAPTURES, else shared/smapi/captures next to the project; a test
+that reads them requests the ``captures_dir`` fixture, which fails it when
+the directory is missing) are replayed verbatim:
 ``capture_names(functions)`` lists the captures of some functions (the
 names are the file names without ``.json``, e.g. ``Image_Query_DM.1``),
 ``load_capture(name)`` reads one and ``send_capture(sim, name, before)``
@@ -26,7 +28,6 @@ reply, the raw reply and the captured response:
 """
 
 import base64
-import glob
 import json
 import os
 import socket
@@ -130,21 +131,16 @@ def header_only(rc, rs):
     return struct.pack('>iiii', 12, 0, rc, rs)
 
 
-def captures_dir():
-    """The directory of the captured SMAPI exchanges: $SMAPI_CAPTURES, else
-    shared/smapi/captures next to the project."""
-    project = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    return os.environ.get('SMAPI_CAPTURES') or os.path.join(os.path.dirname(project), 'shared', 'smapi', 'captures')
+# the captures directory as tests/conftest.py names it for every test (captures_dir is re-exported)
+from tests.conftest import capture_files, captures_dir  # noqa: E402,F401  pylint: disable=wrong-import-position
 
 
 def capture_names(functions):
     """The names of the captures of ``functions`` (``Function.N``), function
-    by function, each function's sorted."""
-    names = []
-    for function in functions:
-        for path in sorted(glob.glob(os.path.join(captures_dir(), function + '.*.json'))):
-            names.append(os.path.basename(path)[:-5])
-    return names
+    by function, each function's sorted.  When the captures directory is
+    missing: ['captures-missing'], for a test that requests the
+    ``captures_dir`` fixture to fail in (see tests/conftest.py)."""
+    return [os.path.basename(path)[:-len('.json')] for path in capture_files([f + '.*' for f in functions])]
 
 
 def load_capture(name):

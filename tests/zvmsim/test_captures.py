@@ -7,7 +7,6 @@ and encodes back byte for byte.  Functions zvmsim models answer their own
 codes; the others answer 900/12 (function does not exist)."""
 
 import base64
-import glob
 import json
 import os
 import struct
@@ -16,10 +15,9 @@ import pytest
 
 from ansible_collections.zvm.cloud.plugins.module_utils.smapi import codec, layouts
 
-from .conftest import captures_dir, exchange
+from .conftest import capture_files, exchange
 
-CAPTURES = captures_dir()
-FILES = sorted(glob.glob(os.path.join(CAPTURES, '*.json')))
+FILES = capture_files()     # one placeholder when the captures directory is missing
 
 # The guests, volumes and switches the captures name.
 CAPTURE_SYSTEM = {
@@ -56,6 +54,9 @@ CAPTURE_SYSTEM = {
 def _captures():
     out = []
     for path in FILES:
+        if not os.path.exists(path):
+            out.append((os.path.basename(path), None))     # no captures directory: the fixture fails
+            continue
         with open(path) as fh:
             cap = json.load(fh)
         out.append((os.path.basename(path), cap))
@@ -74,12 +75,13 @@ def capture_sim(tmp_path_factory):
     return Simulator(config, str(tmp_path_factory.mktemp('captures')), sleep=lambda s: None)
 
 
-def test_there_are_captures_of_modelled_functions(capture_sim):
-    assert CAPS, 'no captures in %s' % CAPTURES
+def test_there_are_captures_of_modelled_functions(capture_sim, captures_dir):
+    assert CAPS, 'no captures in %s' % captures_dir
     modelled = [name for name, cap in CAPS if cap['function'] in capture_sim.handlers]
     assert len(modelled) >= 100, modelled
 
 
+@pytest.mark.usefixtures('captures_dir')
 @pytest.mark.parametrize('name,cap', CAPS, ids=[n for n, _c in CAPS])
 def test_captured_request_gets_a_well_formed_reply(capture_sim, name, cap):
     function = cap['function']

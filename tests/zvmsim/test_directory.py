@@ -6,7 +6,6 @@ directory manager queries (zvmsim/handlers/directory.py, profiles.py,
 namelists.py)."""
 
 import copy
-import os
 import struct
 
 import pytest
@@ -14,11 +13,11 @@ import pytest
 from ansible_collections.zvm.cloud.plugins.module_utils import directory as model
 from ansible_collections.zvm.cloud.plugins.module_utils.smapi import layouts
 
-from tests.zvmsim.conftest import capture_names, captures_dir, send_capture, smapi_for
+from tests.zvmsim.conftest import capture_names, send_capture, smapi_for
 from zvmsim import config as simconfig
+from zvmsim import dirmaint as dm
 from zvmsim.handlers import Result
-from zvmsim.handlers import directory as dm
-from zvmsim.handlers.namelists import name_list_members
+from zvmsim.handlers.name_list import name_list_members
 
 OP = {'userid': 'OPERATOR', 'password': 'OPERATOR'}
 
@@ -872,8 +871,6 @@ def test_restart_keeps_the_directory(make_sim, tmp_path):
 # The captures of a real system, sent verbatim
 # ---------------------------------------------------------------------------
 
-CAPTURES = captures_dir()
-
 FUNCTIONS = (
     'Image_Create_DM', 'Image_Delete_DM', 'Image_Query_DM', 'Image_Replace_DM', 'Image_Lock_DM', 'Image_Unlock_DM',
     'Image_Lock_Query_DM', 'Image_Name_Query_DM', 'Image_Password_Set_DM', 'Image_IPL_Set_DM', 'Image_IPL_Query_DM',
@@ -933,7 +930,7 @@ SAME_OUTPUT = ('Image_Query_DM.1', 'Image_CPU_Query_DM.1', 'Image_IPL_Query_DM.1
                'Image_Delete_DM.1')
 
 
-@pytest.mark.skipif(not os.path.isdir(CAPTURES), reason='no captures directory')
+@pytest.mark.usefixtures('captures_dir')
 @pytest.mark.parametrize('name', capture_names(FUNCTIONS))
 def test_capture(make_sim, name):
     reply, raw, response = send_capture(make_sim(capture_config()), name, before=BEFORE.get(name, []))
@@ -943,9 +940,8 @@ def test_capture(make_sim, name):
         assert raw[20:] == response[20:]
 
 
+@pytest.mark.usefixtures('captures_dir')
 def test_capture_list_is_complete():
-    if not os.path.isdir(CAPTURES):
-        pytest.skip('no captures directory')
     names = capture_names(FUNCTIONS)
     assert 'Image_Definition_Query_DM.3' in names and 'Name_List_Query.1' in names
     assert len(names) >= 33

@@ -7,7 +7,6 @@ clients allocating from one pool at once against a real server."""
 
 import copy
 import functools
-import os
 import struct
 import threading
 import time
@@ -17,10 +16,10 @@ import pytest
 from ansible_collections.zvm.cloud.plugins.module_utils import directory as model
 from ansible_collections.zvm.cloud.plugins.module_utils.smapi.client import SmapiClient
 
-from tests.zvmsim.conftest import capture_names, captures_dir, send_capture, smapi_for
+from tests.zvmsim.conftest import capture_names, send_capture, smapi_for
 from zvmsim import config as simconfig
 from zvmsim import cp
-from zvmsim.handlers import disks
+from zvmsim import dasd as disks
 from zvmsim.testing import SimServer
 
 OP = {'userid': 'OPERATOR', 'password': 'OPERATOR'}
@@ -709,8 +708,6 @@ def test_defined_only_volume_is_forgotten_with_its_last_region(psim, psmapi):
 # The captures of a real system, sent verbatim
 # ---------------------------------------------------------------------------
 
-CAPTURES = captures_dir()
-
 FUNCTIONS = ('Image_Disk_Create_DM', 'Image_Disk_Delete_DM', 'Image_Disk_Copy_DM', 'Image_Disk_Share_DM',
              'Image_Disk_Unshare_DM', 'Image_Disk_Create', 'Image_Disk_Delete', 'Image_Disk_Query',
              'Image_MDISK_Link_Query', 'Image_Volume_Space_Query_DM', 'Image_Volume_Space_Query_Extended_DM',
@@ -769,7 +766,7 @@ SAME_OUTPUT = ('Image_Disk_Delete_DM.1', 'Image_Disk_Share_DM.1', 'Image_Disk_Un
                'Image_Volume_Space_Remove_DM.1', 'Image_Volume_Space_Remove_DM.2')
 
 
-@pytest.mark.skipif(not os.path.isdir(CAPTURES), reason='no captures directory')
+@pytest.mark.usefixtures('captures_dir')
 @pytest.mark.parametrize('name', capture_names(FUNCTIONS))
 def test_capture(make_sim, name):
     reply, raw, response = send_capture(make_sim(capture_config()), name, before=BEFORE.get(name, []))
@@ -787,9 +784,8 @@ def test_capture(make_sim, name):
         assert [d['vdasd_vdev'] for d in reply['vdasd_array']] == ['0191']
 
 
+@pytest.mark.usefixtures('captures_dir')
 def test_capture_list_is_complete():
-    if not os.path.isdir(CAPTURES):
-        pytest.skip('no captures directory')
     assert len(capture_names(FUNCTIONS)) == 19
 
 

@@ -32,6 +32,7 @@ def put_reader_file(sim, owner, spoolid=None, origin='MAINT', name='', ftype='')
         return spoolid
 
 
+@pytest.mark.usefixtures('captures_dir')
 @pytest.mark.parametrize('path', captures(MONITOR_FUNCTIONS), ids=os.path.basename)
 def test_capture_requests_answer_like_the_capture(make_sim, path):
     sim = make_sim(CAPTURE_SYSTEM)

@@ -16,9 +16,7 @@ from ansible_collections.zvm.cloud.plugins.module_utils.smapi import codec, layo
 from zvmsim import cp
 
 from .conftest import exchange
-
-CAPTURES = os.environ.get('SMAPI_CAPTURES') or os.path.join(
-    os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'shared', 'smapi', 'captures')
+from tests.conftest import captures_dir
 
 
 def send(sim, function, target='MAINT', validate=True, **params):
@@ -764,9 +762,9 @@ CAPTURE_SYSTEM = {
 
 
 def _capture(name):
-    path = os.path.join(CAPTURES, name + '.json')
+    path = os.path.join(captures_dir(), name + '.json')
     if not os.path.exists(path):
-        pytest.skip('capture %s not available' % name)
+        pytest.fail('capture %s is not in %s' % (name, captures_dir()), pytrace=False)
     with open(path, encoding='utf-8') as fh:
         return json.load(fh)
 
@@ -814,6 +812,7 @@ SWITCH_CAPTURES = [
 ]
 
 
+@pytest.mark.usefixtures('captures_dir')
 def test_switch_captures_replay_with_the_captured_return_codes(make_sim):
     sim = make_sim(CAPTURE_SYSTEM)
     for name in SWITCH_CAPTURES:
@@ -865,6 +864,7 @@ ADAPTER_CAPTURES = [
 ]
 
 
+@pytest.mark.usefixtures('captures_dir')
 def test_adapter_captures_replay_with_the_captured_return_codes(make_sim, clock):
     system = dict(CAPTURE_SYSTEM)
     system['network'] = dict(CAPTURE_SYSTEM['network'])

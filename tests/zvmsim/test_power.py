@@ -3,7 +3,6 @@
 """zvmsim: guest power state (zvmsim/handlers/power.py)."""
 
 import base64
-import glob
 import json
 import os
 
@@ -11,11 +10,8 @@ import pytest
 
 from ansible_collections.zvm.cloud.plugins.module_utils.smapi import codec, layouts
 
+from tests.conftest import capture_files
 from tests.zvmsim.conftest import exchange, smapi_for
-
-CAPTURES = os.environ.get('SMAPI_CAPTURES') or os.path.join(
-    os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))),
-    'shared', 'smapi', 'captures')
 
 # The guests the captures name: GT@PONG logged on, GT@PING logged off, VSMGUARD (CMS) logged on.
 CAPTURE_SYSTEM = {
@@ -38,10 +34,9 @@ POWER_FUNCTIONS = ('Image_Activate', 'Image_Deactivate', 'Image_Recycle', 'Image
 
 
 def captures(functions):
-    files = []
-    for name in functions:
-        files += sorted(glob.glob(os.path.join(CAPTURES, '%s.*.json' % name)))
-    return files
+    """The capture files of ``functions`` (a placeholder when the captures
+    directory is missing: request the ``captures_dir`` fixture)."""
+    return capture_files(['%s.*' % name for name in functions])
 
 
 def replay(sim, path):
@@ -60,6 +55,7 @@ def shape(reply):
     return sorted(k for k in reply if k not in ('request_id', 'framed_request_id'))
 
 
+@pytest.mark.usefixtures('captures_dir')
 @pytest.mark.parametrize('path', captures(POWER_FUNCTIONS), ids=os.path.basename)
 def test_capture_requests_answer_like_the_capture(make_sim, path):
     sim = make_sim(CAPTURE_SYSTEM)
@@ -68,6 +64,7 @@ def test_capture_requests_answer_like_the_capture(make_sim, path):
     assert shape(reply) == shape(captured)
 
 
+@pytest.mark.usefixtures('captures_dir')
 def test_every_power_function_has_a_capture():
     assert len(captures(POWER_FUNCTIONS)) >= len(POWER_FUNCTIONS)
 

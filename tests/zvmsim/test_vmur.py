@@ -4,7 +4,7 @@
 a user's reader from the simulator's state (for guest_get_console_output)."""
 
 from zvmsim.__main__ import main
-from zvmsim.handlers.monitor import spool_number
+from zvmsim.handlers.system import spool_number
 
 
 def spool_id(sim, user='MAINT'):

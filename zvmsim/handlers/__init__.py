@@ -1,6 +1,10 @@
 # Copyright: Contributors to the zvm.cloud project
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""SMAPI function handlers.
+"""SMAPI function handlers, one module per function family (the table
+"Where a SMAPI function is simulated" in zvmsim/README.md says which).
+Handler modules share state and rules through the modules of ``zvmsim``
+(``dirmaint``, ``dasd``, ``switches``, ``params``...), never by importing
+each other.
 
 A handler is a function ``handler(call)`` registered with ``@handles(name)``.
 ``call`` (a ``Call``) carries the decoded request and an open transaction

@@ -1,8 +1,13 @@
 # Copyright: Contributors to the zvm.cloud project
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Guest power state (CP): activate, deactivate, recycle and pause guests,
-and the CP-side queries of a logged-on guest (status, activation time,
-virtual CPUs, active configuration).
+"""Image_* (the CP side, no _DM): a guest's power state (Image_Activate,
+Image_Deactivate, Image_Recycle, Image_Pause) and the queries of a
+logged-on guest (Image_Status_Query, Image_Query_Activate_Time,
+Image_CPU_Query, Image_Active_Configuration_Query, Image_Performance_Query),
+and its console output (Image_Console_Get).
+
+The directory side of images is ``image_dm.py`` (and ``image_definition.py``);
+minidisks are ``image_disk.py``.
 
 Image_Activate, Image_Deactivate and Image_Recycle take an image name or
 the name of a name list (``Name_List_*``, objects of kind ``namelist``).
@@ -21,17 +26,21 @@ record the stop and the server settles it lazily (``cp.settle``).
 
 Activating a guest "IPLs" it: a short console log (CP logon messages, then
 a Linux boot or a CMS banner) is kept as the ``console`` object of the
-guest; Image_Console_Get (``monitor.py``) spools it to the caller's reader.
+guest; Image_Console_Get spools it to the caller's reader (a file that
+System_RDR_File_Query, ``system.py``, then lists).
 """
 
 import re
 import time
 
-from ansible_collections.zvm.cloud.plugins.module_utils import directory, units
+from ansible_collections.zvm.cloud.plugins.module_utils import directory
 from ansible_collections.zvm.cloud.plugins.module_utils.smapi import layouts
 
 from zvmsim import cp
+from zvmsim.dirmaint import profile_entry
 from zvmsim.handlers import Fail, Result, handles
+from zvmsim.performance import perf_reply
+from zvmsim.sysinfo import cp_level, local_time, system_config, system_cpuid, zone_name
 
 # CP's SIGNAL SHUTDOWN accepts at most this many seconds (200/36 beyond it).
 MAX_SIGNAL_SECONDS = 65535
@@ -41,41 +50,6 @@ CPU_TYPES = {'CP': 1, 'IFL': 2, 'ZAAP': 3, 'ZIIP': 4}
 # Image_Active_Configuration_Query device types.
 DEV_CONS, DEV_RDR, DEV_PUN, DEV_PRT, DEV_DASD = 1, 2, 3, 4, 5
 DATE_FORMATS = {1: '%m/%d/%y', 2: '%m/%d/%Y', 3: '%y-%m-%d', 4: '%Y-%m-%d', 5: '%d/%m/%y', 6: '%d/%m/%Y'}
-
-
-# -- system time -----------------------------------------------------------------------------------
-
-def _system(config):
-    return config.get('system') or {}
-
-
-def zone_offset(config):
-    """Seconds east of UTC from ``system.time_zone_offset`` (e.g. '-05.00.00')."""
-    text = str(_system(config).get('time_zone_offset') or '+00.00.00').strip()
-    sign = -1 if text.startswith('-') else 1
-    parts = [int(p) for p in re.split(r'[.:]', text.lstrip('+-')) if p.isdigit()] + [0, 0, 0]
-    return sign * (parts[0] * 3600 + parts[1] * 60 + parts[2])
-
-
-def zone_name(config):
-    """The system's time zone abbreviation (``system.time_zone``)."""
-    return str(_system(config).get('time_zone') or 'UTC').upper()
-
-
-def local_time(config, epoch):
-    """The system's local wall-clock time for ``epoch`` (a struct_time)."""
-    return time.gmtime(epoch + zone_offset(config))
-
-
-def cp_level(config):
-    """(version, release, modification) of ``system.level``, e.g. (7, 3, 0)."""
-    parts = [int(p) for p in re.findall(r'\d+', str(_system(config).get('level') or '7.3.0'))] + [0, 0, 0]
-    return parts[0], parts[1], parts[2]
-
-
-def system_cpuid(config):
-    """The CPU id the system's processors show (``system.cpuid``)."""
-    return str(_system(config).get('cpuid') or 'FF00000000000000').upper()
 
 
 # -- targets ---------------------------------------------------------------------------------------
@@ -113,22 +87,6 @@ def _outcome(is_list, results, counts, list_rc, ok_rs=0):
 
 # -- the virtual machine as CP sees it -------------------------------------------------------------
 
-def profile_entry(tx, ent):
-    """The parsed INCLUDEd profile of an entry, or None."""
-    if ent is None or not ent.include:
-        return None
-    records = tx.entry(ent.include, kind='profile')
-    return directory.parse(records) if records is not None else None
-
-
-def storage_kb(value):
-    """KB of a directory storage size ('4G', '512M'); 0 when absent or not valid."""
-    try:
-        return units.parse_memory(value) // 1024 if value else 0
-    except ValueError:
-        return 0
-
-
 def active_cpus(tx, userid, doc, config):
     """The guest's virtual CPUs: [{'address', 'base', 'type', 'cpuid'}].
 
@@ -165,7 +123,7 @@ def ipl_log(call, userid, doc):
     t = local_time(config, doc['logon_time'])
     level = cp_level(config)
     lines = ['z/VM Version %d Release %d.%d, Service Level %s (64-bit),'
-             % (level + (_system(config).get('service_level') or '0000',)),
+             % (level + (system_config(config).get('service_level') or '0000',)),
              'built on IBM Virtualization Technology',
              'There is no logmsg data',
              'FILES:   NO RDR,   NO PRT,   NO PUN',
@@ -483,3 +441,47 @@ def image_active_configuration_query(call):
         'device_info_array': [{'device_type': kind, 'device_address': vdev}
                               for kind, vdev in active_devices(tx, call.target, doc)],
     }
+
+
+@handles('Image_Performance_Query')
+def image_performance_query(call):
+    """One performance record per logged-on guest of the userid list (the
+    target is not used); guests not logged on, or unknown, get none and
+    make the answer 4/4 (some targets had no data)."""
+    userids = [str(u).upper() for u in call.param('userid_list', []) or [] if str(u).strip()]
+    return perf_reply(call, userids)
+
+
+# -- console output --------------------------------------------------------------------------------
+
+def distribution(tx, userid):
+    """A user's spool distribution code: its ACCOUNT's, else the account
+    number, else the userid."""
+    ent = cp.entry(tx, userid)
+    account = ent.account if ent is not None else None
+    if account is not None:
+        return (account.distribution or account.number or userid).upper()
+    return userid.upper()
+
+
+@handles('Image_Console_Get')
+def image_console_get(call):
+    """Close the target's console spool file and send it to the caller's
+    reader: class T, device type CON, file name the guest, file type
+    CONSOLE, origin the guest.  It holds the console output since the
+    previous Image_Console_Get (the IPL log after an activation).  8/8 no
+    spool file available: the guest is not logged on or wrote nothing
+    since."""
+    tx, guest = call.tx, call.target
+    doc = tx.cp(guest)
+    if doc is None:
+        raise Fail(8, 8)
+    lines = console_lines(call, guest, doc)
+    if not lines:
+        raise Fail(8, 8)
+    content = ('\n'.join(lines) + '\n').encode('latin-1', 'replace')
+    tx.add_spool(call.userid, {'queue': 'RDR', 'originid': guest, 'class': 'T', 'device_type': 'CON',
+                               'records': len(lines), 'copies': 1, 'hold': 'NONE', 'time': call.now,
+                               'name': guest, 'type': 'CONSOLE', 'dist': distribution(tx, guest)}, content)
+    tx.put_obj('console', guest, {'lines': [], 'since': doc['logon_time']})
+    return {}

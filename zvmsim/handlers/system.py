@@ -1,7 +1,7 @@
 # Copyright: Contributors to the zvm.cloud project
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Monitoring: guest performance records, system information, CPU, paging
-and spool figures, and guests' console output through the reader.
+"""System_*: monitoring (guest performance records, system information,
+CPU, paging and spool figures) and the reader (System_RDR_File_*).
 
 Everything is computed from the state, so the figures agree with each
 other: a running guest uses ``cp.CPU_SHARE`` of each of its virtual CPUs
@@ -10,104 +10,28 @@ memory, CPU and paging figures add up the logged-on guests.
 
 Reader files live in the ``spool`` table (``queue: RDR``); their order
 (System_RDR_File_Manage ORDER) is the ``rdr_order`` object of the owner.
-Spool ids show as 4 digits (CP's 1-9999).
+Spool ids show as 4 digits (CP's 1-9999).  Image_Console_Get
+(``image.py``) puts guests' console output there.
 """
 
 import time
 
-from ansible_collections.zvm.cloud.plugins.module_utils import directory
-
 from zvmsim import cp
 from zvmsim.handlers import Fail, Result, handles
-from zvmsim.handlers.power import (console_lines, cp_level, local_time, profile_entry, storage_kb,
-                                   system_cpuid, zone_name, zone_offset)
+from zvmsim.performance import perf_reply
+from zvmsim.sysinfo import (cp_level, local_time, processor_count, storage_kb, system_config, system_cpuid,
+                            zone_name, zone_offset)
 
 PAGE_KB = 4
-RECORD_VERSION = 1
-MAX_CPU_LIMIT = 10000        # no LIMITHARD/LIMITSOFT: the record's "no limit" value
 CP_OVERHEAD_PAGES = 65536    # the CP nucleus, frames and system data (256M)
 SPOOL_BASE_PAGES = 61440     # system data files (NSS, DCSS, saved segments) on spool
 VOLUME_PAGES = 5758 * 1024   # a 3390-9 page or spool volume: "5758K" pages
 MONITOR_RATE = '2.00 SECONDS'
 MONITOR_INTERVAL = '1 MINUTES'
-INT4_MAX = 2 ** 31 - 1
-
-
-def _system(config):
-    return config.get('system') or {}
 
 
 def _real_kb(config):
-    return storage_kb(str(_system(config).get('storage') or '0'))
-
-
-def _processors(config):
-    return int(_system(config).get('processors') or 1)
-
-
-# -- guest performance records ---------------------------------------------------------------------
-
-def _entry_figures(tx, userid):
-    """(max storage KB, MACHINE max CPUs, relative share) from the directory."""
-    ent = cp.entry(tx, userid)
-    prof = profile_entry(tx, ent)
-    max_kb, max_cpus, share = 0, 0, 100
-    for source in (prof, ent):
-        if source is None:
-            continue
-        if source.max_storage:
-            max_kb = storage_kb(source.max_storage)
-        if source.machine is not None and source.machine.max_cpus:
-            max_cpus = int(source.machine.max_cpus)
-        st = next((s for s in source.statements if isinstance(s, directory.Share)), None)
-        if st is not None and st.share_type == 'RELATIVE' and str(st.value or '').isdigit():
-            share = int(st.value)
-    return max_kb, max_cpus, share
-
-
-def perf_record(call, userid, doc):
-    """The DIAGNOSE X'2FC' record of one logged-on guest."""
-    now = call.now
-    cpus = int(doc.get('cpus') or 1)
-    logon_kb = int(doc.get('storage_kb') or 0)
-    max_kb, max_cpus, share = _entry_figures(call.tx, userid)
-    used_us = cp.cpu_used_us(doc, now)
-    elapsed = max(0.0, now - doc['logon_time'])
-    total = min(INT4_MAX, int(elapsed))
-    in_use = min(total, int(used_us // 1000000))
-    processors = _processors(call.config)
-    return {
-        'record_version': RECORD_VERSION, 'guest_flags': 0,
-        'used_cpu_time': used_us, 'elapsed_cpu_time': int(elapsed * 1000000),
-        'min_memory': logon_kb, 'max_memory': max(max_kb, logon_kb), 'shared_memory': 0, 'used_memory': logon_kb,
-        'active_cpus_in_cec': processors, 'logical_cpus_in_vm': processors, 'guest_cpus': cpus,
-        'min_cpu_count': cpus, 'max_cpu_limit': MAX_CPU_LIMIT if not max_cpus else max(max_cpus, cpus),
-        'processor_share': share,
-        'samples_cpu_in_use': in_use, 'samples_cpu_delay': 0, 'samples_page_wait': 0,
-        'samples_idle': total - in_use, 'samples_other': 0, 'samples_total': total,
-        'guest_name': userid.ljust(8),
-    }
-
-
-def _perf_reply(call, userids):
-    records, missing = [], False
-    for userid in userids:
-        doc = call.tx.cp(userid)
-        if doc is None:
-            missing = True
-            continue
-        records.append(perf_record(call, userid, doc))
-    output = {'performance_records': records}
-    return Result(4, 4, output) if missing else output
-
-
-@handles('Image_Performance_Query')
-def image_performance_query(call):
-    """One performance record per logged-on guest of the userid list (the
-    target is not used); guests not logged on, or unknown, get none and
-    make the answer 4/4 (some targets had no data)."""
-    userids = [str(u).upper() for u in call.param('userid_list', []) or [] if str(u).strip()]
-    return _perf_reply(call, userids)
+    return storage_kb(str(system_config(config).get('storage') or '0'))
 
 
 @handles('System_Image_Performance_Query')
@@ -122,7 +46,7 @@ def system_image_performance_query(call):
         userids = [call.target]
     else:
         return Result(4, 4, {'performance_records': []})
-    return _perf_reply(call, userids)
+    return perf_reply(call, userids)
 
 
 # -- system information ----------------------------------------------------------------------------
@@ -138,7 +62,7 @@ def ipl_time(call):
 def generation_time(call):
     """When CP was generated: ``system.generated`` (epoch), else 02:44:15
     local time 30 days before the IPL."""
-    generated = _system(call.config).get('generated')
+    generated = system_config(call.config).get('generated')
     if generated is not None:
         return float(generated)
     day = int(ipl_time(call) + zone_offset(call.config)) // 86400 - 30
@@ -150,11 +74,11 @@ def _stamp(call, epoch, fmt='%Y-%m-%d %H:%M:%S'):
 
 
 def _storage_text(call):
-    return str(_system(call.config).get('storage') or '0').upper()
+    return str(system_config(call.config).get('storage') or '0').upper()
 
 
 def _increment(call):
-    return str(_system(call.config).get('storage_increment') or '1M').upper()
+    return str(system_config(call.config).get('storage_increment') or '1M').upper()
 
 
 @handles('System_Info_Query')
@@ -173,7 +97,7 @@ def system_info_query(call):
         'time': time.strftime('%H:%M:%S', t), 'zone': zone, 'weekday': time.strftime('%A', t).upper(),
         'date': time.strftime('%Y-%m-%d', t),
         'cp_level': 'z/VM Version %d Release %d.%d, service level %s (64-bit)' % (
-            version, release, mod, _system(config).get('service_level') or '0000'),
+            version, release, mod, system_config(config).get('service_level') or '0000'),
         'generation_date_time': '%s %s' % (_stamp(call, generation_time(call)), zone),
         'ipl_date_time': '%s %s' % (_stamp(call, ipl_time(call)), zone),
         'storage': storage, 'configured': storage, 'inc': _increment(call), 'standby': '0', 'reserved': '0',
@@ -192,7 +116,7 @@ def system_information_query(call):
     and generation times, storage, and the time with the caller's connect
     and CPU time (QUERY TIME), in the capture's formats."""
     config = call.config
-    system = _system(config)
+    system = system_config(config)
     version, release, mod = cp_level(config)
     zone = zone_name(config)
     gen, ipl = generation_time(call), ipl_time(call)
@@ -225,7 +149,7 @@ def load(call):
     """(CPU busy percent of the system, pages in use, total pages, paging
     pages in use) from the logged-on guests."""
     docs = call.tx.cp_all()
-    processors = _processors(call.config)
+    processors = processor_count(call.config)
     demand = sum(cp.CPU_SHARE * int(d.get('cpus') or 1) for d in docs.values() if not d.get('paused'))
     busy = min(100.0, 100.0 * demand / processors)
     total = _real_kb(call.config) // PAGE_KB
@@ -234,12 +158,12 @@ def load(call):
 
 
 def _lpar(call):
-    return str(_system(call.config).get('lpar') or 'LP1').upper()
+    return str(system_config(call.config).get('lpar') or 'LP1').upper()
 
 
 def _detailed_cpu(call, cpu, busy):
     lpar = _lpar(call)
-    processors = _processors(call.config)
+    processors = processor_count(call.config)
     return ('DETAILED_CPU=LPAR_NAME=%-8s LPAR_NUMBER=1 LPAR_ID= ... LPAR_CPU_COUNT=%d LPAR_CAP=YES '
             'LPAR_WEIGHT=1000 LPAR_WAIT=NO LPAR_LOAD=%.2f%% LPAR_STATUS=ACTIVE LPAR_OVERHEAD=0.10%% CPU_TYPE=IFL '
             'CPU_ID=%d CPU_SUSPEND_TIME=0.00%% CPU_LP_OVERHEAD_TIME=0.10%% CPU_BUSY_TIME=%.2f%% '
@@ -267,7 +191,7 @@ def system_performance_information_query(call):
         else:
             raise Fail(8, 3002)
     busy, used, total, paging = load(call)
-    processors = _processors(call.config)
+    processors = processor_count(call.config)
     data = ['CPU_COUNT=%04d' % processors, 'CPU_AVERAGE_USE=%d%%' % int(busy), 'PAGING_RATE=%d' % min(paging, 9999),
             'MEMORY_IN_USE=%d' % used, 'MEMORY_TOTAL=%d' % total, 'MONITOR_RATE=%s ' % MONITOR_RATE,
             'MONITOR_INTERVAL=%s ' % MONITOR_INTERVAL, 'MY_LPAR_NAME=%s' % _lpar(call)]
@@ -286,7 +210,7 @@ def system_performance_info_query(call):
     if monrate is not None and str(monrate).upper() != 'QUERY':
         raise Fail(24, 519)
     busy, used, total, paging = load(call)
-    processors = _processors(call.config)
+    processors = processor_count(call.config)
     output = {'num_proc': '%04d' % processors, 'avg_proc': '%d' % int(busy), 'page_rate': '%d' % min(paging, 9999),
               'total_pages': '%d' % total, 'total_used': '%d' % used}
     if monrate is not None:
@@ -330,40 +254,7 @@ def system_spool_utilization_query(call):
                                     'drained': 'NOTDRAINED'}]}
 
 
-# -- console output and the reader -----------------------------------------------------------------
-
-def distribution(tx, userid):
-    """A user's spool distribution code: its ACCOUNT's, else the account
-    number, else the userid."""
-    ent = cp.entry(tx, userid)
-    account = ent.account if ent is not None else None
-    if account is not None:
-        return (account.distribution or account.number or userid).upper()
-    return userid.upper()
-
-
-@handles('Image_Console_Get')
-def image_console_get(call):
-    """Close the target's console spool file and send it to the caller's
-    reader: class T, device type CON, file name the guest, file type
-    CONSOLE, origin the guest.  It holds the console output since the
-    previous Image_Console_Get (the IPL log after an activation).  8/8 no
-    spool file available: the guest is not logged on or wrote nothing
-    since."""
-    tx, guest = call.tx, call.target
-    doc = tx.cp(guest)
-    if doc is None:
-        raise Fail(8, 8)
-    lines = console_lines(call, guest, doc)
-    if not lines:
-        raise Fail(8, 8)
-    content = ('\n'.join(lines) + '\n').encode('latin-1', 'replace')
-    tx.add_spool(call.userid, {'queue': 'RDR', 'originid': guest, 'class': 'T', 'device_type': 'CON',
-                               'records': len(lines), 'copies': 1, 'hold': 'NONE', 'time': call.now,
-                               'name': guest, 'type': 'CONSOLE', 'dist': distribution(tx, guest)}, content)
-    tx.put_obj('console', guest, {'lines': [], 'since': doc['logon_time']})
-    return {}
-
+# -- the reader ------------------------------------------------------------------------------------
 
 def spool_number(spoolid):
     """The 4-digit number CP shows for a spool id."""

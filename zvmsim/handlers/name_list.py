@@ -1,6 +1,6 @@
 # Copyright: Contributors to the zvm.cloud project
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""SMAPI name lists (the server's NAMELIST file): named lists of user IDs
+"""Name_List_*: SMAPI name lists (the server's NAMELIST file): named lists of user IDs
 (or other names) that some functions take as a target, such as
 System_Image_Performance_Query.
 
@@ -8,7 +8,7 @@ A list is an object of kind ``namelist`` named after the list (upper case):
 a JSON list of upper-case names in the order they were added.  A list
 exists while it has names: removing the last name destroys it (0/16).
 
-Helper for other handler modules: ``name_list_members(tx, name)`` gives the
+``name_list_members(tx, name)`` gives the
 names in a list, or None when there is no such list.
 
 Not modelled: IBM's predefined function lists (IMAGE_OPERATIONS,
@@ -17,6 +17,7 @@ them under ``name_lists`` when a test needs them.
 """
 
 from zvmsim.handlers import Fail, Result, handles
+
 
 KIND = 'namelist'
 
