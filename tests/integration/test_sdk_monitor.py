@@ -8,10 +8,12 @@ import sys
 
 import pytest
 
+from ansible_collections.zvm.cloud.plugins.module_utils.operations import entries, host, vswitches
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk import host as sdk_host
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.api import SDKAPI
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import (
     SDKFunctionNotImplementError, SDKGuestOperationError, SDKInternalError, SDKInvalidInputFormat,
+    SDKObjectNotExistError,
 )
 from zvmsim.testing import ROOT
 
@@ -37,11 +39,10 @@ def make_sdk(zvmsim, **kw):
 def sdk(zvmsim):
     sdk = make_sdk(zvmsim)
     for name, vcpus in ((ON, 2), (OFF, 1)):
-        if sdk._directory(name) is None:
+        if entries.query(sdk.session, name) is None:
             sdk.guest_create(name, vcpus, '1G', max_mem='2G', user_profile='IBMDFLT')
-            sdk._modify_directory(name, lambda e: e.add_nic('1000', vswitch='VSW1'))
-    sdk._call('Virtual_Network_Vswitch_Set_Extended', 'MAINT', switch_name='VSW1', grant_userid=ON,
-              ok=[(212, 44)])
+            entries.modify(sdk.session, name, lambda e: e.add_nic('1000', vswitch='VSW1'))
+    vswitches.grant(sdk.session, 'VSW1', ON)
     sdk.guest_start(ON)
     return sdk
 
@@ -97,11 +98,13 @@ def test_host_info_and_diskpool(sdk):
     pool = sdk.host_diskpool_get_info('ECKD:POOL2')
     assert pool['disk_total'] > 0
     assert abs(pool['disk_total'] - pool['disk_used'] - pool['disk_available']) <= 1     # each rounded to GB
+    with pytest.raises(SDKObjectNotExistError, match="disk pool 'NOSUCH' is not a DirMaint group"):
+        sdk.host_diskpool_get_info('ECKD:NOSUCH')
 
 
 def test_console_output_then_nothing_new(sdk, zvmsim):
     sdk.reader_command = vmur(zvmsim, '-H', '-t', '-O')
-    sdk._call('Image_Console_Get', ON, ok=[(8, 8)])          # start from an empty console
+    host.console_to_reader(sdk.session, ON)          # start from an empty console
     sdk.guest_stop(ON, timeout=10)
     sdk.guest_start(ON)
     mark = zvmsim.mark()

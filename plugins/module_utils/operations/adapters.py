@@ -31,10 +31,10 @@ import re
 
 from ansible_collections.zvm.cloud.plugins.module_utils import validation
 from ansible_collections.zvm.cloud.plugins.module_utils.errors import InputError
+from ansible_collections.zvm.cloud.plugins.module_utils.operations.session import outcome
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import (
     SDKConflictError, SDKObjectNotExistError,
 )
-from ansible_collections.zvm.cloud.plugins.module_utils.smapi.errors import SmapiRequestError
 
 # Virtual_Network_Adapter_Query(_Extended) adapter types and port types
 ADAPTER_TYPES = {'1': 'HIPERSOCKETS', '2': 'QDIO'}
@@ -116,14 +116,10 @@ def connect(session, userid, vdev, switch):
     """Virtual_Network_Adapter_Connect_Vswitch: COUPLE the running guest's
     NIC to ``switch``; False when it was coupled already (204/20).  A guest
     the switch does not authorize (212/8) raises SDKConflictError."""
-    try:
-        reply = session.call('Virtual_Network_Adapter_Connect_Vswitch', userid, image_device_number=vdev,
-                             switch_name=switch, ok=[(204, 20)])
-    except SmapiRequestError as e:
-        if e.matches(212, 8):
-            raise SDKConflictError("guest '%s' is not authorized on vswitch %s, so its NIC %s cannot be coupled "
-                                   "(%s)" % (userid, switch, vdev, e), rs=8)
-        raise
+    not_authorized = (lambda e: SDKConflictError("guest '%s' is not authorized on vswitch %s, so its NIC %s cannot "
+                                                 "be coupled (%s)" % (userid, switch, vdev, e), rs=8))
+    reply = session.call('Virtual_Network_Adapter_Connect_Vswitch', userid, image_device_number=vdev,
+                         switch_name=switch, ok=[(204, 20)], errors={(212, 8): not_authorized})
     return not reply.get('return_code')
 
 
@@ -140,15 +136,11 @@ def query(session, userid):
     'lan_name', 'vswitch', 'mac_address', 'port_type'}}; {} when it has none
     (212/8); None when it is not logged on (200/12).  A guest without a
     directory entry (200/4) raises SDKObjectNotExistError."""
-    try:
-        reply = session.call('Virtual_Network_Adapter_Query_Extended', userid, image_device_number='*',
-                             ok=[(212, 8)])
-    except SmapiRequestError as e:
-        if e.matches(200, 12):
-            return None
-        if e.matches(200, 4):
-            raise SDKObjectNotExistError("Guest '%s' does not exist" % userid, rs=2)
-        raise
+    reply = session.call('Virtual_Network_Adapter_Query_Extended', userid, image_device_number='*',
+                         ok=[(212, 8), (200, 12)], errors={
+                             (200, 4): lambda e: SDKObjectNotExistError("Guest '%s' does not exist" % userid, rs=2)})
+    if outcome(reply) == (200, 12):
+        return None
     out = {}
     if reply.get('return_code'):
         return out

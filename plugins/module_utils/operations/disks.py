@@ -9,6 +9,7 @@ What the codes mean, once:
     Image_Disk_Create_DM         400/12, 408/12 locked                 -> waits
                                  408/24 no space in the pool           -> raised (the caller rolls back)
     Image_Disk_Delete_DM         408/8  no such disk                   -> False
+                                 400/4  no such guest                  -> SDKObjectNotExistError
     Image_Disk_Create            (a running guest links its new disk)  -> raised
     Image_Disk_Delete            204/8, 408/8 no such device           -> False
     Image_Disk_Query             200/x  the guest is not logged on     -> SDKGuestOperationError
@@ -19,8 +20,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import SDKGuestOperationError
-from ansible_collections.zvm.cloud.plugins.module_utils.smapi.errors import SmapiRequestError
+from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import SDKGuestOperationError, SDKObjectNotExistError
+from ansible_collections.zvm.cloud.plugins.module_utils.operations.session import outcome
 
 # Image_Volume_Space_Query_DM query and entry types
 QUERY_DEFINITION, QUERY_FREE, QUERY_USED = 1, 2, 3
@@ -36,10 +37,12 @@ def create_dm(session, userid, params):
 
 def delete_dm(session, userid, vdev):
     """Image_Disk_Delete_DM; False when the disk was not defined (408/8)."""
+    no_guest = {(400, 4): lambda e: SDKObjectNotExistError("Guest '%s' does not exist in the z/VM directory"
+                                                           % userid, rs=2)}
     with session.guest_lock(userid):
         reply = session.dm_write('Image_Disk_Delete_DM', userid, image_disk_number=vdev, data_security_erase=0,
-                                 ok=[(408, 8)])
-    return reply.get('return_code') != 408
+                                 ok=[(408, 8)], errors=no_guest)
+    return outcome(reply) != (408, 8)
 
 
 def attach(session, userid, vdev, mode):
@@ -57,12 +60,8 @@ def detach(session, userid, vdev):
 def query_active(session, userid):
     """Image_Disk_Query ALL: the running guest's disks (the reply's
     vdasd_array); SDKGuestOperationError when it is not logged on."""
-    try:
-        reply = session.call('Image_Disk_Query', userid, vdasd_id='ALL')
-    except SmapiRequestError as e:
-        if e.rc == 200:
-            raise SDKGuestOperationError("guest '%s' is not logged on" % userid, rs=1)
-        raise
+    reply = session.call('Image_Disk_Query', userid, vdasd_id='ALL', errors={
+        200: lambda e: SDKGuestOperationError("guest '%s' is not logged on" % userid, rs=1)})
     return reply.get('vdasd_array') or []
 
 

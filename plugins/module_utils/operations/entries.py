@@ -19,22 +19,21 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.zvm.cloud.plugins.module_utils import directory
+from ansible_collections.zvm.cloud.plugins.module_utils.operations.session import outcome
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import (
     SDKConflictError, SDKObjectNotExistError,
 )
-from ansible_collections.zvm.cloud.plugins.module_utils.smapi.errors import SmapiError, SmapiRequestError
+from ansible_collections.zvm.cloud.plugins.module_utils.smapi.errors import SmapiError
 
 UNLOCK_ATTEMPTS = 3
+NOT_DEFINED = (400, 4)
 
 
 def query(session, userid):
     """Image_Query_DM: the entry (a DirectoryEntry), or None if there is none."""
-    try:
-        reply = session.call('Image_Query_DM', userid)
-    except SmapiRequestError as e:
-        if e.matches(400, 4):
-            return None
-        raise
+    reply = session.call('Image_Query_DM', userid, ok=[NOT_DEFINED])
+    if outcome(reply) == NOT_DEFINED:
+        return None
     return directory.parse(reply.get('image_record_array') or [])
 
 
@@ -48,13 +47,7 @@ def require(session, userid):
 
 def profile_exists(session, name):
     """Profile_Query_DM: whether the directory has the profile ``name``."""
-    try:
-        session.call('Profile_Query_DM', name)
-    except SmapiRequestError as e:
-        if e.matches(400, 4):
-            return False
-        raise
-    return True
+    return outcome(session.call('Profile_Query_DM', name, ok=[NOT_DEFINED])) != NOT_DEFINED
 
 
 def names(session):
@@ -66,19 +59,15 @@ def names(session):
 def create(session, entry):
     """Image_Create_DM with the entry's records; AUTOG disks are allocated
     by DirMaint.  400/8 (the name is taken) raises SDKConflictError."""
-    try:
-        session.call('Image_Create_DM', entry.userid, image_record_array=entry.records())
-    except SmapiRequestError as e:
-        if e.matches(400, 8):
-            raise SDKConflictError("guest '%s' already exists in the z/VM directory" % entry.userid, rs=409)
-        raise
+    session.call('Image_Create_DM', entry.userid, image_record_array=entry.records(), errors={
+        (400, 8): lambda e: SDKConflictError("guest '%s' already exists in the z/VM directory" % entry.userid, rs=409)})
 
 
 def delete(session, userid):
     """Image_Delete_DM; True if deleted, False if it was already gone (400/4)."""
     with session.guest_lock(userid):
-        reply = session.dm_write('Image_Delete_DM', userid, data_security_erase=0, ok=[(400, 4)])
-    return not (reply.get('return_code') == 400 and reply.get('reason_code') == 4)
+        reply = session.dm_write('Image_Delete_DM', userid, data_security_erase=0, ok=[NOT_DEFINED])
+    return outcome(reply) != NOT_DEFINED
 
 
 def lock(session, userid):

@@ -23,7 +23,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.zvm.cloud.plugins.module_utils.smapi.errors import SmapiRequestError
+from ansible_collections.zvm.cloud.plugins.module_utils.operations.session import outcome
 
 
 def keyword_records(records):
@@ -84,26 +84,15 @@ def console_to_reader(session, userid):
     """Image_Console_Get: close the guest's console spool file and send it
     to the SMAPI user's reader.  False when there was none to send (8/8:
     the guest is not logged on, or wrote nothing since the last time)."""
-    try:
-        session.call('Image_Console_Get', userid)
-    except SmapiRequestError as e:
-        if e.matches(8, 8):
-            return False
-        raise
-    return True
+    return outcome(session.call('Image_Console_Get', userid, ok=[(8, 8)])) != (8, 8)
 
 
 def reader_files(session):
     """System_RDR_File_Query of the SMAPI user: its reader files (dicts
     with file, originid, type, ...) in reader order; [] when the reader is
     empty (8/4)."""
-    try:
-        reply = session.call('System_RDR_File_Query', session.userid)
-    except SmapiRequestError as e:
-        if e.matches(8, 4):
-            return []
-        raise
-    return reply.get('rdr_file_info') or []
+    reply = session.call('System_RDR_File_Query', session.userid, ok=[(8, 4)])
+    return [] if outcome(reply) == (8, 4) else reply.get('rdr_file_info') or []
 
 
 def console_files(session, userid):

@@ -19,7 +19,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import SDKGuestOperationError
-from ansible_collections.zvm.cloud.plugins.module_utils.smapi.errors import SmapiRequestError
+from ansible_collections.zvm.cloud.plugins.module_utils.operations.session import outcome
 
 ON = 'on'
 OFF = 'off'
@@ -47,6 +47,25 @@ def deactivate(session, userid, force_time='IMMED'):
     return not (reply.get('return_code') == 200 and reply.get('reason_code') == 12)
 
 
+def stop(session, userid, timeout=None, poll_interval=1):
+    """Log off at once (``deactivate`` IMMED); with ``timeout``, wait up to
+    that long for it to be off, else SDKGuestOperationError."""
+    deactivate(session, userid, 'IMMED')
+    if timeout and not wait(session, userid, OFF, timeout, poll_interval):
+        raise SDKGuestOperationError("guest '%s' is still logged on %d seconds after IMMED" % (userid, timeout))
+
+
+def softstop(session, userid, timeout, poll_interval):
+    """Signal the guest's OS to shut down (``deactivate`` WITHIN timeout:
+    CP forces it off then) and wait until it is off, else
+    SDKGuestOperationError."""
+    if not deactivate(session, userid, 'WITHIN %d' % max(1, timeout)):
+        return
+    if not wait(session, userid, OFF, timeout + poll_interval, min(poll_interval, 2.0)):
+        raise SDKGuestOperationError("guest '%s' is still logged on %d seconds after the shutdown signal"
+                                     % (userid, timeout + poll_interval))
+
+
 def recycle(session, userid):
     """Image_Recycle (log off at once and on again); False when it was not
     logged on (200/12), and nothing was done."""
@@ -57,24 +76,18 @@ def recycle(session, userid):
 def pause(session, userid, paused=True):
     """Image_Pause PAUSE (stop the guest's CPUs) or BEGIN (resume)."""
     action = 'PAUSE' if paused else 'BEGIN'
-    try:
-        session.call('Image_Pause', userid, action=action)
-    except SmapiRequestError as e:
-        if e.matches(8, 12) or e.matches(200, 12):
-            raise SDKGuestOperationError("guest '%s' is not logged on, so it cannot be %s"
-                                         % (userid, 'paused' if paused else 'unpaused'), rs=5)
-        raise
+    not_on = (lambda e: SDKGuestOperationError("guest '%s' is not logged on, so it cannot be %s"
+                                               % (userid, 'paused' if paused else 'unpaused'), rs=5))
+    session.call('Image_Pause', userid, action=action, errors={(8, 12): not_on, (200, 12): not_on})
 
 
 def cpus_stopped(session, userid):
     """Image_CPU_Query: whether a logged-on guest's CPUs are all stopped
     (paused); None when it is not logged on."""
-    try:
-        reply = session.call('Image_CPU_Query', userid)
-    except SmapiRequestError as e:
-        if e.matches(200, 12) or e.matches(216, 12) or e.matches(200, 4):
-            return None
-        raise
+    not_on = [(200, 12), (216, 12), (200, 4)]
+    reply = session.call('Image_CPU_Query', userid, ok=not_on)
+    if outcome(reply) in not_on:
+        return None
     cpus = reply.get('cpu_info_array') or []
     return bool(cpus) and all(c.get('cpu_status') == CPU_STOPPED for c in cpus)
 

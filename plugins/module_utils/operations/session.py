@@ -29,6 +29,11 @@ except ImportError:     # pragma: no cover - not on the Linux hosts that manage 
 LOCKED = ((400, 12), (404, 12))
 
 
+def outcome(reply):
+    """A reply's (rc, rs): (0, 0) for success, or the ``ok`` pair it was."""
+    return reply.get('return_code', 0), reply.get('reason_code', 0)
+
+
 class Session:
     """One SMAPI connection profile and the waits around it.
 
@@ -48,10 +53,19 @@ class Session:
         """The SMAPI user: the target of system-wide requests."""
         return self.client.userid
 
-    def call(self, function, target=None, ok=(), **params):
-        """One request; ``ok`` lists (rc, rs) pairs returned instead of raised.
-        Only operations call this."""
-        return self.client.call(function, target, ok=ok, **params)
+    def call(self, function, target=None, ok=(), errors=None, **params):
+        """One request.  ``ok`` lists (rc, rs) pairs that are answers, not
+        failures: the reply is returned (see ``outcome``).  ``errors`` maps
+        an (rc, rs) pair, or an rc alone, to a function that makes the
+        exception to raise instead of the SmapiRequestError.  Only
+        operations call this."""
+        try:
+            return self.client.call(function, target, ok=ok, **params)
+        except SmapiRequestError as e:
+            for key, make in (errors or {}).items():
+                if (e.rc == key) if isinstance(key, int) else e.matches(*key):
+                    raise make(e)
+            raise
 
     def call_counts(self):
         """SMAPI requests made so far, split into reads and writes."""
@@ -65,7 +79,7 @@ class Session:
         history = getattr(self.client, 'history', None) or []
         return sum(1 for h in history if (h.get('rc'), h.get('rs')) in LOCKED)
 
-    def dm_write(self, function, userid, ok=(), **params):
+    def dm_write(self, function, userid, ok=(), errors=None, **params):
         """A directory write that waits (bounded by ``lock_timeout``) while
         the entry or device is locked by someone else (400/12, 404/12), then
         raises SDKConflictError."""
@@ -73,7 +87,7 @@ class Session:
         delay = 0.2
         while True:
             try:
-                return self.call(function, userid, ok=ok, **params)
+                return self.call(function, userid, ok=ok, errors=errors, **params)
             except SmapiRequestError as e:
                 if not any(e.matches(rc, rs) for rc, rs in LOCKED):
                     raise

@@ -28,7 +28,6 @@ __metaclass__ = type
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import (
     SDKConflictError, SDKInvalidInputFormat, SDKObjectNotExistError,
 )
-from ansible_collections.zvm.cloud.plugins.module_utils.smapi.errors import SmapiRequestError
 
 NO_SWITCH = (212, 40)
 EXISTS = (212, 36)
@@ -154,15 +153,11 @@ def set_extended(session, name, params, tolerate=()):
     keyword operands ``params``; returns the reply.  A switch that does not
     exist raises SDKObjectNotExistError, a change CP refuses (396/x)
     SDKConflictError; ``tolerate`` lists codes returned instead."""
-    try:
-        return session.call('Virtual_Network_Vswitch_Set_Extended', session.userid, switch_name=name,
-                            ok=list(tolerate), **params)
-    except SmapiRequestError as e:
-        if e.matches(*NO_SWITCH):
-            raise SDKObjectNotExistError("vswitch '%s' does not exist" % name, rs=40)
-        if e.rc == 396:
-            raise SDKConflictError('vswitch %s: CP refused the change (%s)' % (name, e), rs=5)
-        raise
+    return session.call('Virtual_Network_Vswitch_Set_Extended', session.userid, switch_name=name,
+                        ok=list(tolerate), errors={
+                            NO_SWITCH: lambda e: SDKObjectNotExistError("vswitch '%s' does not exist" % name, rs=40),
+                            396: lambda e: SDKConflictError('vswitch %s: CP refused the change (%s)' % (name, e), rs=5)},
+                        **params)
 
 
 def change(session, name, params, persist=True):

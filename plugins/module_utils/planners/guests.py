@@ -57,6 +57,8 @@ def new_entry(userid, vcpus, memory, user_profile='', max_cpu=None, max_mem=None
         _count(max_cpu, 'max_cpu', vcpus, 64)
     storage = memory_text(memory)
     max_storage = memory_text(max_mem, 'max_mem') if max_mem not in (None, '') else storage
+    if isinstance(logonby, str):
+        logonby = logonby.split()
     if loaddev is not None and not isinstance(loaddev, dict):
         raise SDKInvalidInputFormat('loaddev: expected a dict with portname, lun or alterdev')
     try:

@@ -17,9 +17,9 @@ from ansible_collections.zvm.cloud.plugins.module_utils.errors import InputError
 from ansible_collections.zvm.cloud.plugins.module_utils.operations import disks, entries, power
 from ansible_collections.zvm.cloud.plugins.module_utils.planners import disks as disk_specs
 from ansible_collections.zvm.cloud.plugins.module_utils.planners import guests as guest_plans
-from ansible_collections.zvm.cloud.plugins.module_utils.sdk.base import POWER_OFF, POWER_ON, check_userid
+from ansible_collections.zvm.cloud.plugins.module_utils.sdk.base import POWER_ON, check_userid
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import (
-    SDKGuestOperationError, SDKInvalidInputFormat, SDKObjectNotExistError,
+    SDKInvalidInputFormat, SDKObjectNotExistError,
 )
 
 DEFAULT_STOP_TIMEOUT = 300
@@ -56,21 +56,24 @@ class GuestMixin:
         self.create_guest_entry(entry, specs)
         return specs
 
-    def create_guest_entry(self, entry, specs):
+    def create_guest_entry(self, entry, specs, rollback=None):
         """Create the directory entry ``entry`` (a DirectoryEntry), then its
         disks (specs from ``planners.disks.normalize``); all or nothing: when
         a disk fails, the new entry is deleted again and the disk's error is
-        raised.  (A collection extension: ``guest_create`` with the entry
-        already built.)"""
+        raised.  ``rollback`` (a list) gets a line for what was undone, or
+        could not be.  (A collection extension: ``guest_create`` with the
+        entry already built.)"""
+        notes = rollback if rollback is not None else []
         userid = entry.userid
         entries.create(self.session, entry)
         try:
-            self.create_disk_specs(userid, specs, active=False)
+            self.create_disk_specs(userid, specs, active=False, rollback=notes)
         except Exception:
             try:
                 entries.delete(self.session, userid)
-            except Exception:  # pylint: disable=broad-except
-                pass    # the disk's error is the one to report
+                notes.append('guest %s: the new directory entry was deleted again' % userid)
+            except Exception as e:  # pylint: disable=broad-except
+                notes.append('guest %s: the new directory entry could not be deleted again: %s' % (userid, e))
             raise
 
     def guest_delete(self, userid):
@@ -83,7 +86,7 @@ class GuestMixin:
         if entries.query(self.session, userid) is None:
             return {'userid': userid, 'existed': False, 'deleted': False}
         if power.status(self.session, userid) == POWER_ON:
-            self.guest_stop(userid, timeout=DEFAULT_STOP_TIMEOUT)
+            power.stop(self.session, userid, DEFAULT_STOP_TIMEOUT, 1)
         deleted = entries.delete(self.session, userid)
         return {'userid': userid, 'existed': True, 'deleted': deleted}
 
@@ -101,12 +104,15 @@ class GuestMixin:
         self.create_disk_specs(userid, specs)
         return specs
 
-    def create_disk_specs(self, userid, specs, active=None):
+    def create_disk_specs(self, userid, specs, active=None, rollback=None):
         """Create already normalized disks (``planners.disks.normalize``), in
         the directory and, for a logged-on guest (``active``; read when
         None), on the running guest.  On failure the disks made are removed
-        again, running guest first, and the original error is raised.  (A
-        collection extension behind ``guest_create_disks``.)"""
+        again, running guest first, and the original error is raised;
+        ``rollback`` (a list) gets a line for each disk removed again, or
+        that could not be.  (A collection extension behind
+        ``guest_create_disks``.)"""
+        notes = rollback if rollback is not None else []
         if active is None:
             active = power.status(self.session, userid) == POWER_ON
         made, attached = [], []
@@ -123,8 +129,9 @@ class GuestMixin:
                     if vdev in attached:
                         disks.detach(self.session, userid, vdev)
                     disks.delete_dm(self.session, userid, vdev)
-                except Exception:  # pylint: disable=broad-except
-                    pass    # the original error is the one to report
+                    notes.append('disk %s of %s: removed again' % (vdev, userid))
+                except Exception as e:  # pylint: disable=broad-except
+                    notes.append('disk %s of %s: could not be removed again: %s' % (vdev, userid, e))
             raise
 
     def guest_delete_disks(self, userid, disk_vdev_list):
@@ -147,54 +154,53 @@ class GuestMixin:
             disks.delete_dm(self.session, userid, vdev)
 
     # -- power -------------------------------------------------------------------------------------
+    def _existing(self, userid):
+        """The canonical userid of a guest that has a directory entry, or
+        SDKObjectNotExistError (as zvmsdk's check_guest_exist)."""
+        userid = check_userid(userid)
+        entries.require(self.session, userid)
+        return userid
+
     def guest_start(self, userid, timeout=0):
         """Log the guest on (Image_Activate); already on is fine.  ``timeout``
         (wait for the OS to be reachable) needs IUCV and is not used."""
-        power.activate(self.session, check_userid(userid))
+        power.activate(self.session, self._existing(userid))
 
     def guest_stop(self, userid, timeout=None, poll_interval=None, **kwargs):
         """Log the guest off at once (Image_Deactivate IMMED); already off is
         fine.  With ``timeout``, wait up to that many seconds for it to be
         off; raise SDKGuestOperationError if it is not."""
-        userid = check_userid(userid)
-        power.deactivate(self.session, userid, 'IMMED')
-        if timeout:
-            if not power.wait(self.session, userid, POWER_OFF, timeout, poll_interval or 1):
-                raise SDKGuestOperationError("guest '%s' is still logged on %d seconds after IMMED" % (userid, timeout))
+        power.stop(self.session, self._existing(userid), timeout, poll_interval or 1)
 
     def guest_softstop(self, userid, timeout=None, poll_interval=None, **kwargs):
         """Signal the guest's OS to shut down and log it off; CP forces it
         off after ``timeout`` seconds (default 300).  Waits until it is off."""
-        userid = check_userid(userid)
         timeout = DEFAULT_STOP_TIMEOUT if timeout is None else int(timeout)
-        poll = poll_interval or DEFAULT_POLL_INTERVAL
-        if not power.deactivate(self.session, userid, 'WITHIN %d' % max(1, timeout)):
-            return
-        if not power.wait(self.session, userid, POWER_OFF, timeout + poll, min(poll, 2.0)):
-            raise SDKGuestOperationError("guest '%s' is still logged on %d seconds after the shutdown signal"
-                                         % (userid, timeout + poll))
+        power.softstop(self.session, self._existing(userid), timeout, poll_interval or DEFAULT_POLL_INTERVAL)
 
     def guest_reboot(self, userid, timeout=None):
         """A graceful restart: soft stop, then start.  (zvmsdk runs
         ``shutdown -r`` in the guest over IUCV, which needs a management
         node.)"""
-        self.guest_softstop(userid, timeout=timeout)
-        self.guest_start(userid)
+        userid = self._existing(userid)
+        power.softstop(self.session, userid, DEFAULT_STOP_TIMEOUT if timeout is None else int(timeout),
+                       DEFAULT_POLL_INTERVAL)
+        power.activate(self.session, userid)
 
     def guest_reset(self, userid):
         """A hard restart: Image_Recycle (log off at once, log on again); a
         guest that is off is just started."""
-        userid = check_userid(userid)
+        userid = self._existing(userid)
         if not power.recycle(self.session, userid):
             power.activate(self.session, userid)
 
     def guest_pause(self, userid):
         """Stop the guest's virtual CPUs (Image_Pause PAUSE)."""
-        power.pause(self.session, check_userid(userid), True)
+        power.pause(self.session, self._existing(userid), True)
 
     def guest_unpause(self, userid):
         """Resume the guest's virtual CPUs (Image_Pause BEGIN)."""
-        power.pause(self.session, check_userid(userid), False)
+        power.pause(self.session, self._existing(userid), False)
 
     def guest_paused(self, userid):
         """Whether a logged-on guest's CPUs are stopped (Image_CPU_Query);

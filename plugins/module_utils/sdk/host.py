@@ -201,7 +201,7 @@ class HostMixin:
             if details:
                 detail[name] = [{'volume_name': r[0], 'device_type': r[1], 'start_cylinder': int(r[2]),
                                  'free_size': int(r[3]), 'dasd_group': name,
-                                 'region_name': r[4] if len(r) > 4 else r[0]} for r in free_records if len(r) >= 4]
+                                 'region_name': r[5] if len(r) > 5 else r[0]} for r in free_records if len(r) >= 4]
                 continue
             f = sum(int(r[3]) * _unit_bytes(r[1]) for r in free_records if len(r) >= 4)
             u = sum(int(r[3]) * _unit_bytes(r[1]) for r in used_records if len(r) >= 4)

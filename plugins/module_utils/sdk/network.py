@@ -313,6 +313,7 @@ class NetworkMixin:
         is never issued again (re-granting disturbs a guest's connection)."""
         name = switch_name(vswitch_name)
         userid = check_userid(userid)
+        entries.require(self.session, userid)
         rec = self._switch_record(name)
         if any((u.get('grant_userid') or '').upper() == userid for u in rec.get('authorized_user_array') or []):
             return
@@ -356,7 +357,9 @@ class NetworkMixin:
         rows = {}
         if uid is not None:
             entry = entries.query(self.session, uid)
-            per_guest = {uid: entry} if entry is not None else {}
+            if entry is None:
+                return []       # as zvmsdk: an unknown guest has no NICs in the switch table
+            per_guest = {uid: entry}
         else:
             per_guest = self._nic_entries()
         for owner, entry in per_guest.items():

@@ -39,11 +39,18 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROJECT = os.path.abspath(os.path.join(HERE, '..', '..', '..', '..'))
-DEFAULT_CAPTURES = os.path.join(os.path.dirname(PROJECT), 'shared', 'smapi', 'captures')
+
+
+def _tests_conftest():
+    """tests/conftest.py, where the captures directory is named for every test."""
+    if PROJECT not in sys.path:
+        sys.path.insert(0, PROJECT)
+    from tests import conftest
+    return conftest
 
 
 def captures_dir():
-    return os.environ.get('SMAPI_CAPTURES') or DEFAULT_CAPTURES
+    return _tests_conftest().captures_dir()
 
 
 def capture_files(directory=None):
@@ -185,7 +192,11 @@ def check_capture(path):
 
 
 def main(argv=None):
-    files = capture_files(argv[0] if argv else None)
+    directory = argv[0] if argv else captures_dir()
+    if not os.path.isdir(directory):
+        print(_tests_conftest().missing_captures_message(directory))
+        return 1
+    files = capture_files(directory)
     failed = 0
     functions = set()
     for path in files:

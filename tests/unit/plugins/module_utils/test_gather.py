@@ -50,6 +50,8 @@ class FakeClient:
                 time.sleep(random.uniform(0, self.jitter))
             if (function, target) in self.fail:
                 rc, rs = self.fail[(function, target)]
+                if (rc, rs) in ok:
+                    return dict(return_code=rc, reason_code=rs)
                 raise SmapiRequestError(function, target, rc, rs)
             return dict(return_code=0, reason_code=0, **self.answer(function, target, params))
         finally:

@@ -81,8 +81,7 @@ def test_predicted_pool_disk_and_device_conflicts():
 
 
 def test_normalize_checks_the_entry_and_picks_free_vdevs():
-    with pytest.raises(SDKInvalidInputFormat, match=r'disks\[1\] vdev 1001|disks\[1\]: vdev 1001 is already in use by '
-                                                      r'NIC 1000-1002'):
+    with pytest.raises(SDKInvalidInputFormat, match=r'^disks\[1\]: vdev 1001 is already in use by NIC 1000-1002$'):
         disk_specs.normalize([{'vdev': '1001', 'size': '1G', 'disk_pool': 'ECKD:P'}], entry=entry(), where='disks[%d]')
     specs = disk_specs.normalize([{'size': '1G', 'disk_pool': 'ECKD:P'}, {'size': '1G', 'disk_pool': 'ECKD:P'}],
                                  entry=entry())
