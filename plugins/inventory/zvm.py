@@ -160,8 +160,8 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
 from ansible_collections.zvm.cloud.plugins.module_utils import connection, gather
+from ansible_collections.zvm.cloud.plugins.module_utils.errors import InputError
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import SDKBaseException
-from ansible_collections.zvm.cloud.plugins.module_utils.smapi.codec import ValidationError
 from ansible_collections.zvm.cloud.plugins.module_utils.smapi.errors import SmapiError
 
 CONNECTION_KEYS = [o[0] for o in connection.OPTIONS]
@@ -230,13 +230,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         from ansible_collections.zvm.cloud.plugins.module_utils.sdk.api import SDKAPI
         where = '%s:%s' % (params.get('smapi_host'), params.get('smapi_port'))
         try:
-            sdk = SDKAPI(**connection.client_kwargs(params))
+            kwargs = connection.client_kwargs(params)
+        except ValueError as e:     # missing or bad connection settings
+            raise AnsibleParserError('zvm.cloud.zvm: system %s (%s): %s' % (name, where, to_native(e)))
+        try:
+            sdk = SDKAPI(**kwargs)
             reader = gather.SystemReader(sdk, self.get_option('max_connections'))
             definitions = self.get_option('definitions')
             guests = reader.guests(include=self.get_option('include'), exclude=self.get_option('exclude'),
                                    power_states=self.get_option('power_states'), definitions=definitions,
                                    stats=not definitions, nics=True, nic_counters=False)
-        except (SmapiError, ValidationError, SDKBaseException, ValueError) as e:
+        except (SmapiError, InputError, SDKBaseException) as e:
             raise AnsibleParserError('zvm.cloud.zvm: system %s (%s): %s' % (name, where,
                                                                             to_native(e).replace('\n', ' ')))
         return {'name': name, 'smapi_host': params.get('smapi_host'), 'smapi_port': params.get('smapi_port'),
@@ -347,7 +351,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         try:
             gather.check_max_connections(self.get_option('max_connections'))
             gather.name_filter(self.get_option('include'), self.get_option('exclude'))
-        except ValueError as e:
+        except InputError as e:
             raise AnsibleParserError('zvm.cloud.zvm: %s' % to_native(e))
         cache_key = self.get_cache_key(path)
         use_cache = self.get_option('cache') and cache

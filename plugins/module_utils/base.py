@@ -2,17 +2,19 @@
 # Copyright: Contributors to the zvm.cloud project
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """What every zvm.cloud module shares: the connection options, the SDK
-object, one-line error reporting, the difference tracker that feeds both
-``changed`` and ``diff``, and the read-plan-apply-report frame.  A module
-body only states its resource logic:
+and its session, one-line error reporting, and the read -> plan -> apply
+-> re-read -> report frame.  A module body only states its resource logic:
 
     class GuestRun(Run):
-        def run(self):
-            ...                      # read, plan, apply (unless self.check)
-            return {'changed': ..., 'actions': self.actions, ...}
+        def read(self):                     # the current state
+        def plan(self, state):              # a Plan: actions, steps, predicted state, notes
+        def report(self, state, plan, after):   # the resource's result keys and diff
 
     def main():
         run_module(argument_spec(), GuestRun)
+
+The frame skips the steps in check mode and reports the prediction instead,
+so a check-mode result is exactly what the real run is expected to return.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -25,40 +27,10 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.zvm.cloud.plugins.module_utils import connection
+from ansible_collections.zvm.cloud.plugins.module_utils.errors import InputError
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import SDKBaseException
 from ansible_collections.zvm.cloud.plugins.module_utils.smapi.codec import ValidationError
 from ansible_collections.zvm.cloud.plugins.module_utils.smapi.errors import SmapiError, SmapiRequestError
-
-
-class DifferenceTracker:
-    """Collects (what, before, after) triples; ``changed`` and the diff both
-    come from it, so they cannot disagree."""
-
-    def __init__(self):
-        self._items = []
-
-    def add(self, name, before, after):
-        if before != after:
-            self._items.append((name, before, after))
-
-    def merge(self, other):
-        self._items.extend(other._items)
-
-    @property
-    def has_differences(self):
-        return bool(self._items)
-
-    def names(self):
-        return [name for name, _b, _a in self._items]
-
-    def before(self):
-        return dict((name, before) for name, before, _a in self._items)
-
-    def after(self):
-        return dict((name, after) for name, _b, after in self._items)
-
-    def as_list(self):
-        return [{'name': n, 'before': b, 'after': a} for n, b, a in self._items]
 
 
 def error_result(exc):
@@ -74,33 +46,132 @@ def error_result(exc):
     return str(exc).replace('\n', ' '), extra
 
 
+class Plan:
+    """What a run will do, decided before anything is written.
+
+    ``actions``   one line per change, in order (the result's ``actions``);
+    ``steps``     (func, actions) pairs that ``Run.apply`` carries out in
+                  order; a step's actions count as done once it returns;
+    ``predicted`` the resource as it will be afterwards (check mode's answer);
+    ``notes``     warnings for the user (a MACID that applies at next logon,
+                  a rollback that could not be made, ...);
+    ``result``    further result keys the module reports.
+    """
+
+    def __init__(self, predicted=None):
+        self.actions = []
+        self.steps = []
+        self.predicted = predicted
+        self.notes = []
+        self.result = {}
+
+    @property
+    def changed(self):
+        return bool(self.actions)
+
+    def add(self, action, step=None):
+        """One change; ``step`` (no arguments) makes it, or None when a
+        later step makes it too."""
+        self.actions.append(action)
+        if step is not None:
+            self.steps.append((step, [action]))
+
+    def add_step(self, step, actions):
+        """One step that makes several changes at once."""
+        self.actions.extend(actions)
+        self.steps.append((step, list(actions)))
+
+    def note(self, text):
+        if text not in self.notes:
+            self.notes.append(text)
+
+
 class Run:
-    """One run of a module: read the state, plan, apply (not in check mode)
-    and report.  Subclasses implement ``run()`` returning the result dict;
-    ``actions`` lists what was (or would be) done, and goes into the result
-    of a failure too."""
+    """One run of a module: read, plan, apply (not in check mode), re-read,
+    report.  Subclasses implement:
+
+        read()                    -> the current state (any object)
+        plan(state)               -> a Plan
+        reread(state, plan)       -> the state after apply (default: read())
+        report(state, plan, after) -> the resource's result keys (and diff)
+
+    ``execute`` runs them in that order; in check mode, and when nothing is
+    to change, ``after`` is ``plan.predicted`` (or the state as read), so a
+    check-mode result is exactly the prediction.  The frame adds
+    ``changed``, ``actions`` and ``smapi_calls``; a failure reports the
+    actions done before it (``actions``), the one that failed
+    (``failed_actions``) and what was undone (``rollback``: steps append
+    their undo notes to ``self.rollback``)."""
 
     def __init__(self, module):
         self.module = module
         self.p = module.params
         self.check = module.check_mode
-        self.sdk = module.sdk
-        self.actions = []
+        self.done = []
+        self.failed_actions = []
+        self.rollback = []
+
+    @property
+    def sdk(self):
+        return self.module.sdk
+
+    @property
+    def session(self):
+        return self.module.sdk.session
 
     def error_context(self):
         """Result keys a failure reports besides the message."""
-        return {'actions': self.actions}
+        out = {'actions': self.done, 'rollback': self.rollback}
+        if self.failed_actions:
+            out['failed_actions'] = self.failed_actions
+        return out
 
-    def run(self):
+    def read(self):
         raise NotImplementedError
+
+    def plan(self, state):
+        raise NotImplementedError
+
+    def apply(self, plan):
+        for step, actions in plan.steps:
+            self.failed_actions = actions
+            step()
+            self.failed_actions = []
+            self.done.extend(actions)
+
+    def reread(self, state, plan):
+        return self.read()
+
+    def report(self, state, plan, after):
+        raise NotImplementedError
+
+    def execute(self):
+        state = self.read()
+        plan = self.plan(state)
+        for note in plan.notes:
+            self.module.warn(note)
+        if not plan.changed:
+            after = state if plan.predicted is None else plan.predicted
+        elif self.check:
+            after = plan.predicted
+            self.done = list(plan.actions)
+        else:
+            self.apply(plan)
+            after = self.reread(state, plan)
+        result = {'changed': plan.changed}
+        result.update(plan.result)
+        result.update(self.report(state, plan, after))
+        result['actions'] = plan.actions
+        result['smapi_calls'] = self.module.smapi_calls()
+        return result
 
 
 def run_module(argument_spec, run_class, **kwargs):
     """The whole of a module's main(): options, the run, one-line errors."""
     module = ZvmModule(argument_spec=argument_spec, **kwargs)
     run = run_class(module)
-    with module.errors(**run.error_context()):
-        result = run.run()
+    with module.errors(run.error_context):
+        result = run.execute()
     module.exit_json(**result)
 
 
@@ -119,7 +190,7 @@ class ZvmModule(AnsibleModule):
             from ansible_collections.zvm.cloud.plugins.module_utils.sdk.api import SDKAPI
             try:
                 self._sdk = SDKAPI(**connection.client_kwargs(self.params))
-            except ValueError as e:
+            except InputError as e:
                 self.fail_json(msg=str(e))
         return self._sdk
 
@@ -130,14 +201,15 @@ class ZvmModule(AnsibleModule):
         return self._sdk.call_counts()
 
     @contextlib.contextmanager
-    def errors(self, **context):
-        """Turn any SMAPI or input error into fail_json with one clear line.
-        ``context`` keys (e.g. actions taken so far) go into the result."""
+    def errors(self, context=None):
+        """Turn any SMAPI, SDK or input error into fail_json with one clear
+        line; anything else is a bug, reported with its traceback.
+        ``context()`` returns keys (e.g. the actions done) for the result."""
         try:
             yield
-        except (SmapiError, ValidationError, ValueError, SDKBaseException) as e:
+        except (SmapiError, InputError, SDKBaseException) as e:
             msg, extra = error_result(e)
-            extra.update(context)
+            extra.update(context() if context else {})
             extra['smapi_calls'] = self.smapi_calls()
             self.fail_json(msg=msg, **extra)
         except Exception as e:  # pylint: disable=broad-except

@@ -24,16 +24,8 @@ author:
   - zvm.cloud maintainers (@zvm-cloud)
 extends_documentation_fragment:
   - zvm.cloud.smapi
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads, so it runs the same in check mode.
-  diff_mode:
-    support: none
-    description: Nothing is changed, so there is nothing to show.
-  facts:
-    support: full
-    description: Returns the C(zvm) fact.
+  - zvm.cloud.attributes
+  - zvm.cloud.attributes.facts
 options:
   gather_subset:
     description:
@@ -215,6 +207,12 @@ ansible_facts:
               status: OSA device ready
               grants: [{userid: LINUX01, vlan_ids: [], promiscuous: false, port_number: '0000'}]
               connected_nics: [{userid: LINUX01, vdev: '1000', mac_address: '02:00:00:0E:4E:8E', type: QDIO}]
+actions:
+  description: What was done; always empty, the module only reads.
+  returned: always
+  type: list
+  elements: str
+  sample: []
 smapi_calls:
   description: Number of SMAPI requests this run made, split into reads and writes (always no writes).
   returned: always
@@ -223,21 +221,35 @@ smapi_calls:
 '''
 
 from ansible_collections.zvm.cloud.plugins.module_utils import gather
-from ansible_collections.zvm.cloud.plugins.module_utils.base import ZvmModule
+from ansible_collections.zvm.cloud.plugins.module_utils.base import Plan, Run, run_module
 
 
-def main():
-    module = ZvmModule(argument_spec=dict(
+def argument_spec():
+    return dict(
         gather_subset=dict(type='list', elements='str', default=['all']),
         guests=dict(type='list', elements='str'),
         max_connections=dict(type='int', default=gather.DEFAULT_MAX_CONNECTIONS),
-    ))
-    with module.errors():
-        subsets = gather.resolve_subsets(module.params['gather_subset'])
-        patterns = gather.check_patterns(module.params['guests'], 'guests')
-        connections = gather.check_max_connections(module.params['max_connections'])
-        facts = gather.gather(module.sdk, subsets, guests=patterns, max_connections=connections)
-    module.exit_json(changed=False, ansible_facts={'zvm': facts}, smapi_calls=module.smapi_calls())
+    )
+
+
+class FactsRun(Run):
+    """Read-only: the state is the facts, the plan is always empty."""
+
+    def read(self):
+        subsets = gather.resolve_subsets(self.p['gather_subset'])
+        patterns = gather.check_patterns(self.p['guests'], 'guests')
+        connections = gather.check_max_connections(self.p['max_connections'])
+        return gather.gather(self.sdk, subsets, guests=patterns, max_connections=connections)
+
+    def plan(self, state):
+        return Plan()
+
+    def report(self, state, plan, after):
+        return {'ansible_facts': {'zvm': state}}
+
+
+def main():
+    run_module(argument_spec(), FactsRun)
 
 
 if __name__ == '__main__':

@@ -17,8 +17,8 @@ description:
     the changes needed, over SMAPI.
   - A converged guest costs two SMAPI reads and no writes; three when it runs and O(nics) is set
     (one more for its active NICs).
-  - Changes to the directory entry are made under Image_Lock_DM, with
-    Image_Replace_DM, so concurrent changes by others are not lost.
+  - Changes to the directory entry are made under DirMaint's lock of the entry (lock, fresh read, replace,
+    unlock), so concurrent changes by others are not lost.
   - Creation is all or nothing. If a disk cannot be made, for example because
     the pool is full, the new guest is deleted again and the error names the
     SMAPI function, return code, reason code and their meaning.
@@ -27,13 +27,13 @@ author:
   - zvm.cloud maintainers (@zvm-cloud)
 extends_documentation_fragment:
   - zvm.cloud.smapi
+  - zvm.cloud.attributes
+  - zvm.cloud.attributes.changes
+  - zvm.cloud.nic.guest
 attributes:
-  check_mode:
-    support: full
-    description: Predicts exactly what would change and makes no SMAPI write.
   diff_mode:
     support: full
-    description: Shows the directory entry before and after, as records, with passwords masked.
+    description: Shows the directory entry before and after, as records, with passwords masked, and the power state.
 options:
   name:
     description:
@@ -140,44 +140,6 @@ options:
       - Remove minidisks that exist but are not listed in O(disks).
     type: bool
     default: false
-  nics:
-    description:
-      - The guest's QDIO NICs (NICDEF statements), each as M(zvm.cloud.zvm_nic) declares one; the same code
-        does the work. Missing NICs are created, existing ones are made as declared.
-      - A running guest's NICs are changed too (defined, coupled, uncoupled), as with
-        M(zvm.cloud.zvm_nic) O(zvm.cloud.zvm_nic#module:active=true); for a guest that is off, the directory only.
-      - NICs that exist but are not listed are removed only with O(purge_nics=true).
-    type: list
-    elements: dict
-    suboptions:
-      vdev:
-        description:
-          - Virtual device number of the NIC, 1 to 4 hex digits; it uses the next two as well.
-        type: str
-        required: true
-      vswitch:
-        description:
-          - The virtual switch the NIC couples to; not set means coupled to none.
-        type: str
-      vlan_id:
-        description:
-          - The VLAN ID (1 to 4094) on the NICDEF, for a VLAN-aware switch; not set means none.
-        type: int
-      port_type:
-        description:
-          - The port type on the NICDEF, for a VLAN-aware switch; not set means none.
-        type: str
-        choices: [ACCESS, TRUNK]
-      mac_address:
-        description:
-          - The MAC address (z/VM uses its last three bytes as the NICDEF MACID), or just the 6 hex
-            digits of the MACID. Not set means left as it is.
-        type: str
-      nic_id:
-        description:
-          - An identifier of the NIC for other tools, kept with it in the directory (see
-            M(zvm.cloud.zvm_nic) O(zvm.cloud.zvm_nic#module:nic_id)). Not set means left as it is.
-        type: str
   purge_nics:
     description:
       - Remove NICs that exist but are not listed in O(nics) (from the running guest too).
@@ -277,12 +239,26 @@ paused:
   returned: always
   type: bool
 actions:
-  description: What was done (or, in check mode, would be done), in order.
+  description:
+    - The changes to the guest, in order, one line each; in check mode, the changes a real run would make.
+    - When a run fails, the changes made before the failure.
   returned: always
   type: list
   elements: str
   sample: ['create guest LINUX01', 'create disk 0100 (10G in ECKD:POOL1)', 'create NICDEF 1000 (QDIO)',
            'couple NICDEF 1000 to VSW1', 'start']
+failed_actions:
+  description: The changes of the step that failed (creating a guest with its disks is one step).
+  returned: failure
+  type: list
+  elements: str
+  sample: ['create disk 0101 (20G in ECKD:POOL1)']
+rollback:
+  description: What was undone after the failure, or could not be undone (then the directory keeps it).
+  returned: failure
+  type: list
+  elements: str
+  sample: ['disk 0100 of LINUX01: removed again', 'guest LINUX01: the new directory entry was deleted again']
 restart_required:
   description: True when a change takes effect only at the next logon of the running guest.
   returned: always
@@ -294,20 +270,22 @@ changes:
   elements: dict
   sample: [{statement: USER, field: storage, before: 4G, after: 6G}]
 smapi_calls:
-  description: Number of SMAPI requests this run made, split into reads and writes.
+  description: How many SMAPI requests the run made, reads and writes; a converged guest costs two reads
+    (three when it runs and O(nics) is set) and no write.
   returned: always
   type: dict
   sample: {reads: 2, writes: 0}
 '''
 
-from ansible_collections.zvm.cloud.plugins.module_utils import directory, nics, validation
-from ansible_collections.zvm.cloud.plugins.module_utils.base import Run, run_module
-from ansible_collections.zvm.cloud.plugins.module_utils.sdk import disks as disk_specs
-from ansible_collections.zvm.cloud.plugins.module_utils.sdk.base import POWER_OFF, POWER_ON
+from ansible_collections.zvm.cloud.plugins.module_utils import directory, validation
+from ansible_collections.zvm.cloud.plugins.module_utils.base import Plan, Run, run_module
+from ansible_collections.zvm.cloud.plugins.module_utils.operations import adapters, disks, entries, power
+from ansible_collections.zvm.cloud.plugins.module_utils.planners import disks as disk_specs
+from ansible_collections.zvm.cloud.plugins.module_utils.planners import guests, nics
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import SDKInvalidInputFormat
 
-# directory changes a running guest only sees at its next logon
-NO_RESTART_STATEMENTS = ('LOGONBY', 'ACCOUNT')
+# seconds between power-state polls while a soft stop completes
+DEFAULT_POLL_INTERVAL = 10
 
 
 def argument_spec():
@@ -334,37 +312,38 @@ def argument_spec():
             is_boot_disk=dict(type='bool', default=False),
         )),
         purge_disks=dict(type='bool', default=False),
-        nics=dict(type='list', elements='dict', options=dict(
-            vdev=dict(type='str', required=True),
-            vswitch=dict(type='str'),
-            vlan_id=dict(type='int'),
-            port_type=dict(type='str', choices=['ACCESS', 'TRUNK']),
-            mac_address=dict(type='str'),
-            nic_id=dict(type='str'),
-        )),
+        nics=dict(type='list', elements='dict', options=nics.option_spec()),
         purge_nics=dict(type='bool', default=False),
         stop_mode=dict(type='str', default='soft', choices=['soft', 'immediate']),
         stop_timeout=dict(type='int', default=300),
     )
 
 
+class GuestState:
+    """The guest as read: its directory entry (None when it has none), its
+    power state, whether it is paused (read when the declared state makes
+    it matter) and its running NICs (read when NICs are declared)."""
+
+    def __init__(self, name, entry, power_state=None, paused=None, adapters=None):
+        self.name = name
+        self.entry = entry
+        self.power = power_state
+        self.paused = paused
+        self.adapters = adapters
+
+
 class GuestRun(Run):
-    """One run of the module: read, plan, apply, report."""
+    """read -> plan -> apply -> re-read -> report for one guest."""
 
-    def __init__(self, module):
-        Run.__init__(self, module)
-        self.restart_required = False
-        self.before_power = None
+    # -- input --------------------------------------------------------------------------------
+    def name(self):
+        return validation.userid(self.p['name'], 'name')
 
-    # -- input ------------------------------------------------------------------------
     def disk_specs(self):
-        disks = self.p['disks']
-        if disks is None:
+        if self.p['disks'] is None:
             return None
-        clean = []
-        for d in disks:
-            clean.append(dict((k, v) for k, v in d.items() if v is not None))
-        return disk_specs.normalize(clean, self.p['disk_pool'], used_vdevs=())
+        clean = [dict((k, v) for k, v in d.items() if v is not None) for d in self.p['disks']]
+        return disk_specs.normalize(clean, self.p['disk_pool'], where='disks[%d]')
 
     def nic_specs(self):
         if self.p['nics'] is None:
@@ -373,272 +352,197 @@ class GuestRun(Run):
         nics.check_unique(specs)
         return specs
 
-    def plan_nics(self, name, entry, specs, adapters, disks):
-        """The NIC plans (zvm.cloud.zvm_nic's code), checked against the
-        disks to be created and the vswitches, before anything changes."""
-        more = [(int(d['vdev'], 16), 1, 'disk %s' % d['vdev']) for d in disks]
-        plans = []
+    # -- read ---------------------------------------------------------------------------------
+    def read_power(self, name):
+        """(power, paused) in one read: the CPUs' state when pausing matters
+        (started, paused), the power state alone otherwise."""
+        if self.p['state'] in ('started', 'paused'):
+            paused = power.cpus_stopped(self.session, name)
+            return (power.OFF, None) if paused is None else (power.ON, paused)
+        return power.status(self.session, name), None
+
+    def read(self):
+        name = self.name()
+        entry = entries.query(self.session, name)
+        if entry is None:
+            return GuestState(name, None)
+        if self.p['state'] == 'absent':
+            return GuestState(name, entry, power.status(self.session, name))
+        power_state, paused = self.read_power(name)
+        running = None
+        if self.p['nics'] is not None and power_state == power.ON:
+            running = adapters.query(self.session, name)
+        return GuestState(name, entry, power_state, paused, running)
+
+    def reread(self, state, plan):
+        if self.p['state'] == 'absent':
+            return GuestState(state.name, None)
+        entry = entries.require(self.session, state.name)
+        power_state, paused = self.read_power(state.name)
+        return GuestState(state.name, entry, power_state, paused)
+
+    # -- plan ------------------------------------------------------------------------------------
+    def plan(self, state):
+        if self.p['state'] == 'absent':
+            return self.plan_absent(state)
+        if state.entry is None:
+            return self.plan_create(state)
+        return self.plan_update(state)
+
+    def plan_absent(self, state):
+        plan = Plan(GuestState(state.name, None))
+        if state.entry is None:
+            return plan
+        if state.power == power.ON:
+            self.plan_stop(plan, state.name)
+        plan.add('delete guest %s' % state.name, lambda: entries.delete(self.session, state.name))
+        return plan
+
+    def plan_stop(self, plan, name):
+        timeout = self.p['stop_timeout']
+        if self.p['stop_mode'] == 'immediate':
+            plan.add('stop (immediate)', lambda: power.stop(self.session, name, max(timeout, 10)))
+        else:
+            plan.add('stop (soft, within %ds)' % timeout,
+                     lambda: power.softstop(self.session, name, timeout, DEFAULT_POLL_INTERVAL))
+
+    def plan_power(self, plan, name, power_state, paused):
+        """Add the power steps; returns the (power, paused) they lead to."""
+        steps, power_state, paused = guests.power_transitions(self.p['state'], power_state, paused)
+        for step in steps:
+            if step == 'stop':
+                self.plan_stop(plan, name)
+            elif step == 'start':
+                plan.add('start', lambda: power.activate(self.session, name))
+            else:
+                plan.add(step, lambda paused=(step == 'pause'): power.pause(self.session, name, paused))
+        return power_state, paused
+
+    def plan_nics(self, plan, name, entry, predicted, running):
+        """The NIC plans (zvm.cloud.zvm_nic's code), each checked against
+        the devices ``predicted`` will have, before anything changes."""
+        specs = self.nic_specs()
+        if specs is None:
+            return []
+        nic_plans = []
         for spec in specs:
-            if entry.find_nic(spec['vdev']) is None:
-                nics.check_room(entry, spec, more)
-            plans.append(nics.plan(entry, spec, adapters))
+            nic_plans.append(nics.plan(entry, spec, running))
         if self.p['purge_nics']:
             declared = set(s['vdev'] for s in specs)
             for nic in entry.nics:
                 if nic.vdev not in declared:
-                    plans.append(nics.plan(entry, nics.normalize({'vdev': nic.vdev, 'state': 'absent'}), adapters))
-        for warning in nics.check_vswitches(self.sdk, name, [p for p in plans if p.changed]):
-            self.module.warn(warning)
-        for p in plans:
-            for note in p.notes:
-                self.module.warn(note)
-        return plans
+                    nic_plans.append(nics.plan(entry, nics.normalize({'vdev': nic.vdev, 'state': 'absent'}), running))
+        nic_plans = [n for n in nic_plans if n.changed]
+        for n in nic_plans:
+            if predicted.find_nic(n.vdev) is None and n.spec['state'] == 'present':
+                nics.check_room(predicted, n.spec)
+            nics.apply_to_entry(predicted, n.spec)
+            for note in n.notes:
+                plan.note(note)
+        for warning in nics.check_vswitches(self.session, name, nic_plans):
+            plan.note(warning)
+        return nic_plans
 
-    # -- the directory entry --------------------------------------------------------------
-    def apply_settings(self, entry, creating=False):
-        """Apply the declared settings to ``entry`` (a copy); True if changed."""
-        p = self.p
-        changed = False
-        if p['memory'] is not None:
-            changed |= entry.set_storage(p['memory'])
-        if p['max_memory'] is not None:
-            changed |= entry.set_max_storage(p['max_memory'])
-        if p['vcpus'] is not None or p['max_vcpus'] is not None:
-            count = p['vcpus'] if p['vcpus'] is not None else max(len(entry.cpus), 1)
-            changed |= entry.set_cpus(count, max_cpus=p['max_vcpus'])
-        if p['ipl'] is not None:
-            changed |= entry.set_ipl(p['ipl'] or None)
-        if p['logonby'] is not None:
-            changed |= entry.set_logonby(p['logonby'])
-        if p['account'] is not None:
-            changed |= entry.set_account(p['account'] or None)
-        if p['profile'] is not None:
-            changed |= entry.set_include(p['profile'] or None)
-        if p['password'] is not None and not creating:
-            changed |= entry.set_password(p['password'])
-        return changed
-
-    def plan_disks(self, entry, specs):
-        """(to_create, to_delete) after checking that declared disks that
-        exist match; a mismatch is an error before anything is changed."""
-        to_create, problems = [], []
-        declared = set()
-        for spec in specs or []:
-            declared.add(spec['vdev'])
-            have = entry.find_mdisk(spec['vdev'])
-            if have is None:
-                if any(n.vdev == spec['vdev'] for n in entry.nics) or entry.find_dedicate(spec['vdev']):
-                    problems.append('disk %s: the guest already uses vdev %s for another device'
-                                    % (spec['vdev'], spec['vdev']))
-                to_create.append(spec)
-                continue
-            ok, why = disk_specs.matches(spec, have.to_dict())
-            if not ok:
-                problems.append('disk %s %s; it is left as it is: change the declaration, or remove the disk '
-                                'first' % (spec['vdev'], why))
-        if problems:
-            raise SDKInvalidInputFormat('; '.join(problems))
-        to_delete = []
-        if self.p['purge_disks'] and specs is not None:
-            to_delete = [m.vdev for m in entry.mdisks if m.vdev not in declared]
-        return to_create, to_delete
-
-    @staticmethod
-    def predict_disk(entry, spec):
-        """Show a disk to be created in a predicted entry (check mode)."""
-        if spec['kind'] == 'vdisk':
-            entry.add_mdisk(spec['vdev'], 'FB-512', spec['count'], disk_type='vdisk', mode=spec['mode'])
-        else:
-            entry.statements.append(directory.parse_statement('MDISK %s %s AUTOG %d %s %s' % (
-                spec['vdev'], spec['devtype'], spec['count'], spec['pool'], spec['mode']))[0])
-
-    def check_pools(self, specs):
-        """Fail before any write when a pool does not exist."""
-        for pool in sorted(set(s['pool'] for s in specs if s['pool'])):
-            reply = self.sdk._call('Image_Volume_Space_Query_DM', self.sdk.client.userid, query_type=1,
-                                   entry_type=3, entry_names=pool, ok=[(420, 8), (428, 8)])
-            if reply.get('return_code') or not reply.get('record_array'):
-                raise SDKInvalidInputFormat('disk pool %s is not defined to DirMaint (no such group)' % pool)
-
-    # -- power ------------------------------------------------------------------------------
-    def stop(self, name):
-        if self.p['stop_mode'] == 'immediate':
-            self.actions.append('stop (immediate)')
-            if not self.check:
-                self.sdk.guest_stop(name, timeout=max(self.p['stop_timeout'], 10))
-        else:
-            self.actions.append('stop (soft, within %ds)' % self.p['stop_timeout'])
-            if not self.check:
-                self.sdk.guest_softstop(name, timeout=self.p['stop_timeout'])
-
-    def start(self, name):
-        self.actions.append('start')
-        if not self.check:
-            self.sdk.guest_start(name)
-
-    def converge_power(self, name, power, paused):
-        state = self.p['state']
-        if state == 'started':
-            if power == POWER_OFF:
-                self.start(name)
-                power = POWER_ON
-            elif paused:
-                self.actions.append('unpause')
-                if not self.check:
-                    self.sdk.guest_unpause(name)
-            paused = False
-        elif state == 'stopped':
-            if power == POWER_ON:
-                self.stop(name)
-                power, paused = POWER_OFF, None
-        elif state == 'restarted':
-            if power == POWER_ON:
-                self.stop(name)
-            self.start(name)
-            power, paused = POWER_ON, False
-            self.restart_required = False
-        elif state == 'paused':
-            if power == POWER_OFF:
-                self.start(name)
-                power = POWER_ON
-            if not paused:
-                self.actions.append('pause')
-                if not self.check:
-                    self.sdk.guest_pause(name)
-            paused = True
-        return power, paused
-
-    def read_power(self, name):
-        """(power, paused) with one read: Image_CPU_Query when pausing
-        matters, Image_Status_Query otherwise."""
-        if self.p['state'] in ('started', 'paused'):
-            paused = self.sdk.guest_paused(name)
-            return (POWER_OFF, None) if paused is None else (POWER_ON, paused)
-        return self.sdk._power_state(name), None
-
-    # -- the run ---------------------------------------------------------------------------------
-    def run(self):
-        p = self.p
-        try:
-            name = validation.userid(p['name'], 'name')
-        except ValueError as e:
-            self.module.fail_json(msg=str(e))
-        before = self.sdk._directory(name)
-        if p['state'] == 'absent':
-            return self.absent(name, before)
-        if before is None:
-            return self.create(name)
-        return self.update(name, before)
-
-    def absent(self, name, before):
-        if before is None:
-            return self.result(False, None, None, None, None)
-        power = self.sdk._power_state(name)
-        self.before_power = power
-        if power == POWER_ON:
-            self.stop(name)
-        self.actions.append('delete guest %s' % name)
-        if not self.check:
-            self.sdk._call('Image_Delete_DM', name, data_security_erase=0, ok=[(400, 4)])
-        return self.result(True, before, None, None, None)
-
-    def create(self, name):
-        p = self.p
+    def plan_create(self, state):
+        p, name = self.p, state.name
         if p['memory'] is None:
             raise SDKInvalidInputFormat('memory is required to create guest %s' % name)
         specs = self.disk_specs() or []
         vcpus = p['vcpus'] or 1
         boot = [s['vdev'] for s in specs if s['is_boot_disk']]
-        ipl = p['ipl'] if p['ipl'] else (boot[0] if boot else '')
-        entry = self.sdk.build_entry(name, vcpus, p['memory'], user_profile=p['profile'] or '',
-                                     max_cpu=p['max_vcpus'] or vcpus, max_mem=p['max_memory'], ipl_from=ipl,
-                                     account=p['account'] or '', password=p['password'], logonby=p['logonby'])
+        entry = guests.new_entry(name, vcpus, p['memory'], user_profile=p['profile'] or '',
+                                 max_cpu=p['max_vcpus'] or vcpus, max_mem=p['max_memory'],
+                                 ipl_from=p['ipl'] or (boot[0] if boot else ''), account=p['account'] or '',
+                                 password=p['password'], logonby=p['logonby'])
         self.check_pools(specs)
-        nic_plans = self.plan_nics(name, entry, self.nic_specs() or [], None, specs)
-        self.actions.append('create guest %s' % name)
+        self.check_profile()
+        predicted = entry.copy()
         for spec in specs:
-            self.actions.append('create disk %s (%s%s)' % (spec['vdev'], spec['size'],
-                                                           ' in %s' % spec['disk_pool'] if spec['pool']
-                                                           else ' V-DISK'))
-        for plan in nic_plans:
-            self.actions.extend(plan.actions)
-            nics.apply_to_entry(entry, plan.spec)
-        after = entry.copy()
-        for spec in specs:
-            self.predict_disk(after, spec)
-        if not self.check:
-            self.sdk.create_guest_entry(entry, specs)
-            after = self.sdk._require_directory(name)
-        power, paused = self.converge_power(name, POWER_OFF, None)
-        return self.result(True, None, after, power, paused)
+            guests.add_predicted_disk(predicted, spec, 'disks: disk %s' % spec['vdev'])
+        plan = Plan()
+        nic_plans = self.plan_nics(plan, name, entry, predicted, None)
+        nic_actions = []
+        for n in nic_plans:
+            nics.apply_to_entry(entry, n.spec)
+            nic_actions.extend(n.actions)
+        plan.add_step(lambda: self.sdk.create_guest_entry(entry, specs, rollback=self.rollback),
+                      ['create guest %s' % name] + [guests.describe_disk(s) for s in specs] + nic_actions)
+        power_state, paused = self.plan_power(plan, name, power.OFF, None)
+        plan.predicted = GuestState(name, predicted, power_state, paused)
+        return plan
 
-    def update(self, name, before):
-        after = before.copy()
-        try:
-            settings_changed = self.apply_settings(after)
-        except ValueError as e:
-            raise SDKInvalidInputFormat(str(e))
-        specs = self.disk_specs()
-        to_create, to_delete = self.plan_disks(before, specs)
-        power, paused = self.read_power(name)
-        self.before_power = power
-        nic_plans = []
-        nic_specs = self.nic_specs()
-        if nic_specs is not None:
-            adapters = self.sdk._nic_adapters(name) if power == POWER_ON else None
-            nic_plans = [p for p in self.plan_nics(name, before, nic_specs, adapters, to_create) if p.changed]
-        changes = directory.diff(before, after)
-        if settings_changed:
-            self.actions.append('update directory entry: %s' % ', '.join(
-                sorted(set(('%s %s' % (c['statement'], c['field'] or '')).strip() for c in changes))))
-            if power == POWER_ON and any(c['statement'] not in NO_RESTART_STATEMENTS and c['field'] != 'password'
-                                         for c in changes):
-                self.restart_required = True
+    def plan_update(self, state):
+        p, name, before = self.p, state.name, state.entry
+        predicted = before.copy()
+        settings_changed = guests.apply_settings(predicted, p)
+        changes = directory.diff(before, predicted)
+        to_create, to_delete = guests.plan_disks(before, self.disk_specs(), p['purge_disks'])
+        for vdev in to_delete:
+            predicted.remove_mdisk(vdev)
+        for spec in to_create:
+            guests.add_predicted_disk(predicted, spec, 'disks: disk %s' % spec['vdev'])
         if to_create:
             self.check_pools(to_create)
-        for spec in to_create:
-            self.actions.append('create disk %s (%s%s)' % (spec['vdev'], spec['size'],
-                                                           ' in %s' % spec['disk_pool'] if spec['pool']
-                                                           else ' V-DISK'))
-            self.predict_disk(after, spec)
-        for vdev in to_delete:
-            self.actions.append('delete disk %s' % vdev)
-            after.remove_mdisk(vdev)
-        for plan in nic_plans:
-            self.actions.extend(plan.actions)
-            nics.apply_to_entry(after, plan.spec)
-        if not self.check:
-            if settings_changed:
-                self.sdk._modify_directory(name, self.apply_settings)
-            if to_create:
-                self.sdk.create_disk_specs(name, to_create, active=(power == POWER_ON))
-            if to_delete:
-                self.sdk.guest_delete_disks(name, to_delete)
-            for plan in nic_plans:
-                self.sdk.nic_apply(name, plan)
-        power, paused = self.converge_power(name, power, paused)
-        changed = bool(self.actions)
-        if changed and not self.check and (settings_changed or to_create or to_delete or nic_plans):
-            after = self.sdk._require_directory(name)
-        return self.result(changed, before, after, power, paused)
+        if any(c['statement'] == 'INCLUDE' for c in changes):
+            self.check_profile()
+        plan = Plan()
+        nic_plans = self.plan_nics(plan, name, before, predicted, state.adapters)
+        restart = False
+        if settings_changed:
+            plan.add(guests.settings_summary(changes),
+                     lambda: entries.modify(self.session, name, lambda e: guests.apply_settings(e, p)))
+            restart = state.power == power.ON and guests.restart_needed(changes)
+        if to_create:
+            running = state.power == power.ON
+            plan.add_step(lambda: self.sdk.create_disk_specs(name, to_create, active=running, rollback=self.rollback),
+                          [guests.describe_disk(s) for s in to_create])
+        if to_delete:
+            plan.add_step(lambda: self.sdk.guest_delete_disks(name, to_delete),
+                          ['delete disk %s' % vdev for vdev in to_delete])
+        for n in nic_plans:
+            plan.add_step(lambda n=n: self.sdk.nic_apply(name, n, rollback=self.rollback), n.actions)
+        power_state, paused = self.plan_power(plan, name, state.power, state.paused)
+        if p['state'] == 'restarted':
+            restart = False
+        plan.result['restart_required'] = restart
+        plan.predicted = GuestState(name, predicted, power_state, paused)
+        return plan
 
-    def result(self, changed, before, after, power, paused):
+    def check_pools(self, specs):
+        """Fail before any write when a pool does not exist."""
+        for pool in sorted(set(s['pool'] for s in specs if s['pool'])):
+            if not disks.pool_exists(self.session, pool):
+                raise SDKInvalidInputFormat('disk pool %s is not defined to DirMaint (no such group)' % pool)
+
+    def check_profile(self):
+        """Fail before any write when the declared profile does not exist."""
+        profile = self.p['profile']
+        if profile and not entries.profile_exists(self.session, profile.upper()):
+            raise SDKInvalidInputFormat('profile: %s is not a profile in the z/VM directory' % profile.upper())
+
+    # -- report -----------------------------------------------------------------------------------
+    def report(self, state, plan, after):
+        before = state.entry
+        entry = after.entry
         out = {
-            'changed': changed,
-            'actions': self.actions,
-            'guest': after.to_dict() if after is not None else None,
-            'power_state': power if after is not None else None,
-            'paused': paused,
-            'restart_required': self.restart_required,
-            'changes': directory.diff(before, after) if before is not None and after is not None else [],
-            'smapi_calls': self.module.smapi_calls(),
+            'guest': guest_view(entry),
+            'power_state': after.power if entry is not None else None,
+            'paused': after.paused if entry is not None else None,
+            'restart_required': plan.result.get('restart_required', False),
+            'changes': directory.diff(before, entry) if before is not None and entry is not None else [],
         }
         if self.module._diff:
-            d = directory.diff_records(before, after, self.p['name'].upper())
-            d['before'] += '# power: %s\n' % (self.before_power if before is not None else 'absent')
-            d['after'] += '# power: %s\n' % (power if after is not None else 'absent')
+            d = directory.diff_records(before, entry, state.name)
+            d['before'] += '# power: %s\n' % (state.power if before is not None else 'absent')
+            d['after'] += '# power: %s\n' % (after.power if entry is not None else 'absent')
             out['diff'] = d
         return out
+
+
+def guest_view(entry):
+    """The guest's entry as the result shows it; a disk DirMaint is still to
+    allocate from a pool has ``volser`` and ``start`` null and ``pool`` set."""
+    return entry.to_dict() if entry is not None else None
 
 
 def main():

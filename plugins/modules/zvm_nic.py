@@ -18,9 +18,9 @@ description:
   - The module reads the directory entry (and, with O(active=true), the running guest's NICs) and makes
     only the changes needed. A converged NIC costs one SMAPI read (two with O(active=true)) and no writes.
   - Directory changes use DirMaint's NIC functions, each of which changes one NICDEF. VLAN, port type,
-    MACID and O(nic_id) changes rewrite the NIC's statements with Image_Replace_DM under Image_Lock_DM,
-    held for one read and one write. A directory entry someone else has locked is waited on (within
-    about two minutes), then reported.
+    MACID and O(nic_id) changes rewrite the NIC's statements under the directory entry's lock, held for
+    one read and one write. A directory entry someone else has locked is waited on (within about two
+    minutes), then reported.
   - With O(active=true) the directory is changed first, then the running guest. If the running guest
     cannot be changed, the directory change is undone and the error names the SMAPI failure.
   - Several tasks (or forks) may change different NICs of the same guest at the same time.
@@ -28,10 +28,10 @@ author:
   - zvm.cloud maintainers (@zvm-cloud)
 extends_documentation_fragment:
   - zvm.cloud.smapi
+  - zvm.cloud.attributes
+  - zvm.cloud.attributes.changes
+  - zvm.cloud.nic
 attributes:
-  check_mode:
-    support: full
-    description: Predicts exactly what would change and makes no SMAPI write.
   diff_mode:
     support: full
     description: Shows the NIC's directory records (NICDEF and nic_id) before and after, and the running
@@ -43,12 +43,6 @@ options:
     type: str
     required: true
     aliases: [userid]
-  vdev:
-    description:
-      - The NIC's virtual device number, 1 to 4 hex digits. A QDIO NIC uses it and the next two.
-      - Quote it in YAML, as in V("1000"); unquoted, a number with a leading zero is read as octal.
-    type: str
-    required: true
   state:
     description:
       - V(present) makes sure the NIC exists as declared; V(absent) removes it (from the running guest too
@@ -56,38 +50,6 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  vswitch:
-    description:
-      - The virtual switch the NIC couples to. When not set, the NIC is not coupled to any (an existing
-        coupling is removed).
-      - The switch must exist. To couple a running guest's NIC, the guest must be authorized on it
-        (M(zvm.cloud.zvm_vswitch) O(zvm.cloud.zvm_vswitch#module:grants)); for the directory only, a
-        guest that is not authorized only gets a warning (it couples at logon once granted).
-    type: str
-  vlan_id:
-    description:
-      - The VLAN ID (1 to 4094) on the NICDEF, for a VLAN-aware switch. When not set, the NICDEF has none.
-    type: int
-  port_type:
-    description:
-      - The port type on the NICDEF, for a VLAN-aware switch. When not set, the NICDEF has none (the
-        guest's grant decides).
-    type: str
-    choices: [ACCESS, TRUNK]
-  mac_address:
-    description:
-      - The NIC's MAC address, as V(02:00:00:AB:CD:EF), V(02-00-00-AB-CD-EF) or V(020000ABCDEF), or
-        just the 6 hex digits of the NICDEF MACID. z/VM takes the last three bytes (MACID); the first
-        three are the system's MAC prefix. When not set, the MACID is left as it is.
-      - A running guest gets a new MACID at its next logon.
-    type: str
-  nic_id:
-    description:
-      - An identifier of the NIC for other tools (zvmsdk's nic_id, such as a port UUID), 1 to 56
-        letters, digits and the characters C(._:@#$-). It is kept in the directory entry as the comment
-        record C(*NICID vdev nic_id) after the NICDEF (in upper case, as the directory is), and compared
-        without regard to case. When not set, it is left as it is.
-    type: str
   active:
     description:
       - Also make the running guest's NIC as declared (define, couple, uncouple or detach it). A guest
@@ -167,7 +129,9 @@ running:
   returned: always
   type: bool
 actions:
-  description: What was done (or, in check mode, would be done), in order.
+  description:
+    - The changes to the NIC, in the directory and on the running guest, in order; in check mode, the changes
+      a real run would make. When a run fails, the changes made (and kept) before the failure.
   returned: always
   type: list
   elements: str
@@ -184,78 +148,81 @@ lock_waits:
   type: int
   sample: 0
 smapi_calls:
-  description: Number of SMAPI requests this run made, split into reads and writes.
+  description: How many SMAPI requests the run made; a converged NIC costs one read of the directory entry, and
+    one more for the running guest with O(active=true).
   returned: always
   type: dict
   sample: {reads: 2, writes: 0}
+failed_actions:
+  description: The changes of the step that failed.
+  returned: failure
+  type: list
+  elements: str
+  sample: ['couple NIC 1000 of the running guest to VSW1']
 '''
 
-from ansible_collections.zvm.cloud.plugins.module_utils import nics, validation
-from ansible_collections.zvm.cloud.plugins.module_utils.base import Run, run_module
-from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import (
-    SDKInvalidInputFormat, SDKObjectNotExistError,
-)
+from ansible_collections.zvm.cloud.plugins.module_utils import validation
+from ansible_collections.zvm.cloud.plugins.module_utils.base import Plan, Run, run_module
+from ansible_collections.zvm.cloud.plugins.module_utils.operations import adapters, entries
+from ansible_collections.zvm.cloud.plugins.module_utils.planners import nics
+from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import SDKObjectNotExistError
 
 
 def argument_spec():
-    return dict(
+    spec = dict(
         guest=dict(type='str', required=True, aliases=['userid']),
-        vdev=dict(type='str', required=True),
         state=dict(type='str', default='present', choices=['present', 'absent']),
-        vswitch=dict(type='str'),
-        vlan_id=dict(type='int'),
-        port_type=dict(type='str', choices=['ACCESS', 'TRUNK']),
-        mac_address=dict(type='str'),
-        nic_id=dict(type='str'),
         active=dict(type='bool', default=False),
     )
+    spec.update(nics.option_spec())
+    return spec
+
+
+class NicState:
+    """The NIC as read: the guest's directory entry and, with active, its
+    running NICs (None when it is not logged on)."""
+
+    def __init__(self, guest, spec, entry, running):
+        self.guest = guest
+        self.spec = spec
+        self.entry = entry
+        self.running = running
 
 
 class NicRun(Run):
-    """One run of the module: read, plan, apply, report."""
+    """read -> plan -> apply -> re-read -> report for one NIC."""
 
-    def __init__(self, module):
-        Run.__init__(self, module)
-        self.sdk.rollback_notes = []
-
-    def error_context(self):
-        return {'actions': self.actions, 'rollback': self.sdk.rollback_notes}
-
-    def run(self):
+    def read(self):
         p = self.p
-        try:
-            guest = validation.userid(p['guest'], 'guest')
-        except ValueError as e:
-            raise SDKInvalidInputFormat(str(e))
+        guest = validation.userid(p['guest'], 'guest')
         spec = nics.normalize(dict((k, p[k]) for k in nics.SPEC_KEYS))
-        entry = self.sdk._directory(guest)
+        entry = entries.query(self.session, guest)
         if entry is None:
             raise SDKObjectNotExistError('guest: %s has no directory entry' % guest, rs=2)
-        adapters = self.sdk._nic_adapters(guest) if p['active'] else None
-        plan = nics.plan(entry, spec, adapters)
-        if plan.changed:
-            for warning in nics.check_vswitches(self.sdk, guest, [plan]):
-                self.module.warn(warning)
-        for note in plan.notes:
-            self.module.warn(note)
-        self.actions.extend(plan.actions)
-        nic = plan.nic()
-        if plan.changed and not self.check:
-            self.sdk.nic_apply(guest, plan)
-            after = self.sdk._require_directory(guest)
-            nic = nics.plan(after, spec).nic()
-        out = {
-            'changed': plan.changed,
-            'actions': self.actions,
-            'nic': nic,
-            'active_nic': plan.after_active if plan.running else None,
-            'running': plan.running if p['active'] else None,
-            'lock_waits': self.sdk.lock_waits(),
-            'smapi_calls': self.module.smapi_calls(),
-        }
+        running = adapters.query(self.session, guest) if p['active'] else None
+        return NicState(guest, spec, entry, running)
+
+    def plan(self, state):
+        nic_plan = nics.plan(state.entry, state.spec, state.running)
+        plan = Plan(predicted=NicState(state.guest, state.spec, nic_plan.entry_after, state.running))
+        if nic_plan.changed:
+            for warning in nics.check_vswitches(self.session, state.guest, [nic_plan]):
+                plan.note(warning)
+            plan.add_step(lambda: self.sdk.nic_apply(state.guest, nic_plan, rollback=self.rollback),
+                          nic_plan.actions)
+        for note in nic_plan.notes:
+            plan.note(note)
+        plan.result['active_nic'] = nic_plan.after_active if nic_plan.running else None
+        plan.result['running'] = nic_plan.running if self.p['active'] else None
         if self.module._diff:
-            out['diff'] = plan.diff(guest)
-        return out
+            plan.result['diff'] = nic_plan.diff(state.guest)
+        return plan
+
+    def reread(self, state, plan):
+        return NicState(state.guest, state.spec, entries.require(self.session, state.guest), state.running)
+
+    def report(self, state, plan, after):
+        return {'nic': nics.view(after.entry, state.spec['vdev']), 'lock_waits': self.sdk.lock_waits()}
 
 
 def main():

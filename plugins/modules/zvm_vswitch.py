@@ -14,9 +14,9 @@ version_added: 0.1.0
 description:
   - Declare a z/VM virtual switch (vswitch), its OSA uplinks and VLAN settings, and the guests
     authorized to couple to it (grants), over SMAPI.
-  - The module reads the switch with one Virtual_Network_Vswitch_Query_Extended and changes only the
-    attributes that differ, with one Virtual_Network_Vswitch_Set_Extended. A converged switch costs one
-    SMAPI read and no writes.
+  - The module reads the switch, its access list and its coupled NICs with one SMAPI query and changes
+    only the attributes that differ, with one SET VSWITCH request. A converged switch costs one SMAPI
+    read and no writes.
   - Attributes that SET VSWITCH cannot change in place (O(network_type), O(vlan_id), O(native_vlan_id),
     a change to or from O(connection=NOUPLINK)) are reported as an error that names them; nothing is
     changed then. Delete the switch (O(state=absent)) and declare it again to change them.
@@ -29,10 +29,9 @@ author:
   - zvm.cloud maintainers (@zvm-cloud)
 extends_documentation_fragment:
   - zvm.cloud.smapi
+  - zvm.cloud.attributes
+  - zvm.cloud.attributes.changes
 attributes:
-  check_mode:
-    support: full
-    description: Predicts exactly what would change and makes no SMAPI write.
   diff_mode:
     support: full
     description: Shows the switch's attributes and its access list before and after.
@@ -209,11 +208,19 @@ grants:
   elements: dict
   sample: [{userid: LINUX01, vlan_ids: [100], promiscuous: false, port_type: null}]
 actions:
-  description: What was done (or, in check mode, would be done), in order.
+  description:
+    - The changes to the switch and its access list, in order; in check mode, the changes a real run would
+      make. When a run fails, the changes made before the failure.
   returned: always
   type: list
   elements: str
   sample: ['set vswitch VSWPROD: queue_memory_limit 8 -> 4', 'grant LINUX02 on VSWPROD VLAN 100']
+rollback:
+  description: What was undone after a failure (in failed results only), such as a switch this run
+    created and deleted again because a grant failed.
+  returned: failure
+  type: list
+  elements: str
 changes:
   description: The attributes that changed, each with its value before and after.
   returned: always
@@ -221,17 +228,25 @@ changes:
   elements: dict
   sample: [{attribute: queue_memory_limit, before: 8, after: 4}]
 smapi_calls:
-  description: Number of SMAPI requests this run made, split into reads and writes.
+  description: How many SMAPI requests the run made; a converged switch, grants included, costs one read.
   returned: always
   type: dict
   sample: {reads: 1, writes: 0}
+failed_actions:
+  description: The changes of the step that failed.
+  returned: failure
+  type: list
+  elements: str
+  sample: ['grant LINUX02 on VSWPROD VLAN 100']
 '''
 
-from ansible_collections.zvm.cloud.plugins.module_utils import validation, vswitches
-from ansible_collections.zvm.cloud.plugins.module_utils.base import Run, run_module
-from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import SDKInvalidInputFormat
-from ansible_collections.zvm.cloud.plugins.module_utils.sdk.network import yes_no
-from ansible_collections.zvm.cloud.plugins.module_utils.smapi.errors import SmapiRequestError
+from ansible_collections.zvm.cloud.plugins.module_utils import validation
+from ansible_collections.zvm.cloud.plugins.module_utils.base import Plan, Run, run_module
+from ansible_collections.zvm.cloud.plugins.module_utils.operations import adapters
+from ansible_collections.zvm.cloud.plugins.module_utils.operations import vswitches as vswitch_ops
+from ansible_collections.zvm.cloud.plugins.module_utils.planners import vswitches
+from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import SDKConflictError, SDKInvalidInputFormat
+from ansible_collections.zvm.cloud.plugins.module_utils.sdk.network import create_params
 
 
 def argument_spec():
@@ -259,144 +274,138 @@ def argument_spec():
     )
 
 
+class VswitchState:
+    """The declaration (name, attributes, grants) and the switch as read
+    (``vswitches.observe``: attributes, grants, coupled NICs; None when it
+    does not exist)."""
+
+    def __init__(self, name, declared, grants, switch):
+        self.name = name
+        self.declared = declared
+        self.grants = grants
+        self.switch = switch
+
+    def having(self, switch):
+        return VswitchState(self.name, self.declared, self.grants, switch)
+
+
 class VswitchRun(Run):
-    """One run of the module: read, plan, apply, report."""
+    """read -> plan -> apply -> re-read -> report for one switch."""
 
-    def __init__(self, module):
-        Run.__init__(self, module)
-        self.changes = []
+    # -- read ---------------------------------------------------------------------------
+    def observe(self, name):
+        record = vswitch_ops.query(self.session, name)
+        return vswitches.observe(record) if record is not None else None
 
-    def run(self):
-        p = self.p
-        try:
-            name = validation.vswitch_name(p['name'], 'name')
-        except ValueError as e:
-            raise SDKInvalidInputFormat(str(e))
-        declared = vswitches.normalize(p)
-        grants = vswitches.normalize_grants(p['grants'])
-        record = self.sdk._vswitch_record(name)
-        if p['state'] == 'absent':
-            return self.absent(name, record)
-        if record is None:
-            record = self.create(name, declared, grants)
-            if record is None:      # check mode, or created
-                return self.result(name, None, None, self.predicted)
-        return self.update(name, record, declared, grants)
+    def read(self):
+        name = validation.vswitch_name(self.p['name'], 'name')
+        declared = vswitches.normalize(self.p)
+        grants = vswitches.normalize_grants(self.p['grants'])
+        return VswitchState(name, declared, grants, self.observe(name))
 
-    # -- absent ---------------------------------------------------------------------------
-    def absent(self, name, record):
-        if record is None:
-            return self.result(name, None, None, None)
-        before = vswitches.observe(record)
-        self.actions.append('delete vswitch %s' % name)
-        if not self.check:
-            self.sdk.vswitch_delete(name, persist=self.p['persist'])
-        return self.result(name, before, None, None)
+    def reread(self, state, plan):
+        return state.having(self.observe(state.name))
 
-    # -- create ---------------------------------------------------------------------------
-    def create(self, name, declared, grants):
-        """Create the switch and its grants.  Returns the record to go on
-        with when another process created it at the same time (212/36),
-        else None (``self.predicted`` holds the result)."""
+    # -- plan ---------------------------------------------------------------------------
+    def plan(self, state):
+        if self.p['state'] == 'absent':
+            plan = Plan(predicted=state.having(None))
+            if state.switch is not None:
+                plan.add('delete vswitch %s' % state.name,
+                         lambda: vswitch_ops.delete(self.session, state.name, self.p['persist']))
+        elif state.switch is None:
+            plan = self.plan_create(state)
+        else:
+            plan = self.plan_update(state)
+        plan.result.setdefault('changes', [])
+        return plan
+
+    def plan_create(self, state):
+        name, declared = state.name, state.declared
         attrs = vswitches.creation_attributes(declared)
-        vswitches.check_grants(grants, attrs)
-        ops, after_grants = vswitches.plan_grants(grants, {}, {}, False)
-        args = vswitches.create_arguments(declared, self.p['persist'])
-        self.actions.append('create vswitch %s (%s%s, %s)' % (
-            name, attrs['network_type'], ', VLAN %s' % attrs['vlan_id'] if attrs['vlan_id'] != 'UNAWARE'
-            else ', VLAN UNAWARE', 'real devices %s' % ' '.join(attrs['real_device_address'])
-            if attrs['real_device_address'] else 'no real devices'))
-        self.predicted = {'name': name, 'attributes': attrs, 'grants': after_grants, 'coupled': {}}
-        if self.check:
-            self.describe_grants(name, ops)
-            return None
-        try:
-            self.sdk.vswitch_create(name, **args)
-        except SmapiRequestError as e:
-            if not e.matches(212, 36):
-                raise
-            # another task created it in the meantime: converge the one that exists
-            self.actions.pop()
-            record = self.sdk._vswitch_record(name)
-            if record is not None:
-                return record
-            raise
-        self.describe_grants(name, ops)
-        try:
-            self.apply_grants(name, ops)
-        except Exception:
-            try:
-                self.sdk.vswitch_delete(name, persist=self.p['persist'])
-                self.actions.append('deleted vswitch %s again, since a grant failed' % name)
-            except Exception:  # pylint: disable=broad-except
-                pass
-            raise
-        self.predicted = vswitches.observe(self.sdk._vswitch_record(name))
-        return None
+        vswitches.check_grants(state.grants, attrs)
+        ops, after_grants = vswitches.plan_grants(state.grants, {}, {}, False)
+        params = create_params(name, **vswitches.create_arguments(declared, self.p['persist']))
+        action = 'create vswitch %s (%s, VLAN %s, %s)' % (
+            name, attrs['network_type'], attrs['vlan_id'],
+            'real devices %s' % ' '.join(attrs['real_device_address']) if attrs['real_device_address']
+            else 'no real devices')
 
-    # -- update ---------------------------------------------------------------------------
-    def update(self, name, record, declared, grants):
-        before = vswitches.observe(record)
-        changes, params, problems, unverified = vswitches.compare(declared, before['attributes'])
+        def create():
+            if not vswitch_ops.create(self.session, params, exists_ok=True):
+                self.converge(name)     # another task created it in the meantime
+                return
+            try:
+                for op in ops:
+                    self.apply_grant(name, op)
+            except Exception:
+                try:
+                    vswitch_ops.delete(self.session, name, self.p['persist'])
+                    self.rollback.append('deleted vswitch %s again, since a grant failed' % name)
+                except Exception as e:  # pylint: disable=broad-except
+                    self.rollback.append('could not delete vswitch %s again after a grant failed: %s' % (name, e))
+                raise
+
+        plan = Plan(predicted=state.having({'name': name, 'attributes': attrs, 'grants': after_grants,
+                                            'coupled': {}}))
+        plan.add_step(create, [action] + [vswitches.describe_op(name, op) for op in ops])
+        return plan
+
+    def converge(self, name):
+        """Make a switch another task created as declared (its update plan's steps)."""
+        state = self.read()
+        if state.switch is None:
+            raise SDKConflictError('vswitch %s: SMAPI says it exists already, but it cannot be read' % name, rs=36)
+        for step, _actions in self.plan_update(state).steps:
+            step()
+
+    def plan_update(self, state):
+        name, before = state.name, state.switch
+        changes, params, problems, unverified = vswitches.compare(state.declared, before['attributes'])
         if problems:
             raise SDKInvalidInputFormat(
                 'vswitch %s: SET VSWITCH cannot change %s in place; nothing was changed. Delete the vswitch '
                 '(state: absent) and declare it again to change that' % (name, '; '.join(problems)))
-        for item in unverified:
-            self.module.warn('vswitch %s: the declared %s is not compared' % (name, item))
-        attrs = dict(before['attributes'])
-        for attr, _old, new in changes:
-            attrs[attr] = [t.split('.')[0] for t in (new or '').split()] if attr == 'real_device_address' else new
-        vswitches.check_grants(grants, attrs, before['grants'])
-        ops, after_grants = vswitches.plan_grants(grants, before['grants'], before['coupled'],
+        attrs = vswitches.updated_attributes(before['attributes'], changes, state.declared, params)
+        vswitches.check_grants(state.grants, attrs, before['grants'])
+        ops, after_grants = vswitches.plan_grants(state.grants, before['grants'], before['coupled'],
                                                   self.p['purge_grants'])
-        self.changes = [{'attribute': a, 'before': b, 'after': n} for a, b, n in changes]
+        plan = Plan(predicted=state.having({'name': name, 'attributes': attrs, 'grants': after_grants,
+                                            'coupled': before['coupled']}))
+        for item in unverified:
+            plan.note('vswitch %s: the declared %s is not compared' % (name, item))
+        plan.result['changes'] = [{'attribute': a, 'before': b, 'after': n} for a, b, n in changes]
         if params:
-            self.actions.append('set vswitch %s: %s' % (name, ', '.join(
-                '%s %s -> %s' % (a, '-' if b is None else b, '-' if n is None else n) for a, b, n in changes)))
-        self.describe_grants(name, ops)
-        if not self.check:
-            if params:
-                self.sdk._call('Virtual_Network_Vswitch_Set_Extended', self.sdk.client.userid, switch_name=name,
-                               persist=yes_no(self.p['persist']), **params)
-            self.apply_grants(name, ops)
-        after = {'name': name, 'attributes': attrs, 'grants': after_grants, 'coupled': before['coupled']}
-        if self.actions and not self.check:
-            after = vswitches.observe(self.sdk._vswitch_record(name))
-        return self.result(name, before, after, None)
-
-    # -- grants ---------------------------------------------------------------------------
-    def describe_grants(self, name, ops):
+            plan.add('set vswitch %s: %s' % (name, ', '.join(
+                '%s %s -> %s' % (a, '-' if b is None else b, '-' if n is None else n) for a, b, n in changes)),
+                lambda: vswitch_ops.change(self.session, name, params, self.p['persist']))
         for op in ops:
-            self.actions.append(vswitches.describe_op(name, op))
+            plan.add(vswitches.describe_op(name, op), lambda op=op: self.apply_grant(name, op))
+        return plan
 
-    def apply_grants(self, name, ops):
+    def apply_grant(self, name, op):
+        """One grant change: revoke and/or grant, then couple the user's
+        running NICs again when a revoke uncoupled them."""
         persist = self.p['persist']
-        for op in ops:
-            if op['op'] in ('revoke', 'regrant'):
-                self.sdk._vswitch_revoke(name, op['userid'], persist=persist)
-            if op['op'] in ('grant', 'regrant'):
-                self.sdk._vswitch_grant(name, op['userid'], vlan_ids=op['vlans'], port_type=op['port_type'],
-                                        promiscuous=op['promiscuous'], persist=persist)
-            for vdev in op['recouple']:
-                self.sdk._call('Virtual_Network_Adapter_Connect_Vswitch', op['userid'], image_device_number=vdev,
-                               switch_name=name, ok=[(204, 20)])
+        if op['op'] in ('revoke', 'regrant'):
+            vswitch_ops.revoke(self.session, name, op['userid'], persist)
+        if op['op'] in ('grant', 'regrant'):
+            vswitch_ops.grant(self.session, name, op['userid'], vlan_ids=op['vlans'], port_type=op['port_type'],
+                              promiscuous=op['promiscuous'], persist=persist)
+        for vdev in op['recouple']:
+            adapters.connect(self.session, op['userid'], vdev, name)
 
-    # -- result ---------------------------------------------------------------------------
-    def result(self, name, before, after, predicted):
-        after = after or predicted
+    # -- report -------------------------------------------------------------------------
+    def report(self, state, plan, after):
+        name, before, switch = state.name, state.switch, after.switch
         out = {
-            'changed': bool(self.actions),
-            'actions': self.actions,
-            'vswitch': dict(after['attributes'], name=name) if after else None,
-            'grants': vswitches.grants_list(after['grants']) if after else [],
-            'changes': self.changes,
-            'smapi_calls': self.module.smapi_calls(),
+            'vswitch': dict(switch['attributes'], name=name) if switch else None,
+            'grants': vswitches.grants_list(switch['grants']) if switch else [],
         }
         if self.module._diff:
             out['diff'] = {
                 'before': vswitches.render(name, before['attributes'], before['grants']) if before else '',
-                'after': vswitches.render(name, after['attributes'], after['grants']) if after else '',
+                'after': vswitches.render(name, switch['attributes'], switch['grants']) if switch else '',
                 'before_header': 'vswitch %s' % name, 'after_header': 'vswitch %s' % name}
         return out
 

@@ -6,6 +6,14 @@
 ``module_defaults`` point group/zvm.cloud.zvm at the session's simulator,
 and returns a ``PlayRun`` with the exit code, the task results (in order)
 and the SMAPI requests the simulator logged during the run.
+
+Check mode is a promise, and every run proves it: unless the play itself
+runs in check mode, each task of a zvm.cloud module that changes things is
+preceded by a copy of itself in check mode (``checkmode.pair_tasks``), and
+the prediction (changed, actions, diff and the returned resource) must equal
+what the real task then did and re-read (``checkmode.compare``); the play
+fails the test otherwise.  The copies' results and SMAPI requests are left
+out of the ``PlayRun``.
 """
 
 import json
@@ -18,6 +26,8 @@ import tempfile
 import pytest
 import yaml
 
+from tests.integration import checkmode
+from zvmsim import requestlog
 from zvmsim.testing import ROOT, SimServer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -67,11 +77,12 @@ def zvmsim():
 
 
 class PlayRun:
-    def __init__(self, rc, results, stdout, calls):
+    def __init__(self, rc, results, stdout, calls, checked=0):
         self.rc = rc
         self.results = results
         self.stdout = stdout
         self.calls = calls
+        self.checked = checked      # how many results were compared with a check-mode prediction
 
     def result(self, index=-1):
         return self.results[index]['result']
@@ -98,10 +109,12 @@ def play(zvmsim, collections_path, tmp_path_factory):
     counter = [0]
 
     def run(tasks, check=False, diff=False, play_vars=None, defaults=True, env=None, hosts='localhost',
-            inventory=None, extra_args=()):
+            inventory=None, extra_args=(), pair_check=True):
         counter[0] += 1
         base = os.path.join(workdir, 'play%03d' % counter[0])
-        play_doc = {'name': 'test', 'hosts': hosts, 'gather_facts': False, 'tasks': tasks}
+        paired = pair_check and not check and '--check' not in extra_args
+        play_doc = {'name': 'test', 'hosts': hosts, 'gather_facts': False,
+                    'tasks': checkmode.pair_tasks(tasks) if paired else tasks}
         if defaults:
             play_doc['module_defaults'] = {'group/zvm.cloud.zvm': {
                 'smapi_host': '127.0.0.1', 'smapi_port': zvmsim.port, 'smapi_user': 'MAINT',
@@ -117,6 +130,7 @@ def play(zvmsim, collections_path, tmp_path_factory):
             'ANSIBLE_CALLBACK_PLUGINS': os.path.join(HERE, 'callback_plugins'),
             'ANSIBLE_CALLBACKS_ENABLED': 'zvm_test_results',
             'ZVM_TEST_RESULTS': results_path,
+            'ZVM_TEST_REQUEST_LOG': os.path.join(zvmsim.state_dir, requestlog.LOG_NAME),
             'ANSIBLE_NOCOLOR': '1',
             'ANSIBLE_LOCALHOST_WARNING': 'false',
             'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false',
@@ -135,9 +149,15 @@ def play(zvmsim, collections_path, tmp_path_factory):
             cmd.append('--diff')
         mark = zvmsim.mark()
         proc = subprocess.run(cmd, env=run_env, cwd=workdir, capture_output=True, text=True, timeout=600, check=False)
-        results = []
+        records = []
         if os.path.exists(results_path):
             with open(results_path) as fh:
-                results = [json.loads(line) for line in fh if line.strip()]
-        return PlayRun(proc.returncode, results, proc.stdout + proc.stderr, zvmsim.calls(since=mark))
+                records = [json.loads(line) for line in fh if line.strip()]
+        calls = zvmsim.calls(since=mark)
+        results = [r for r in records if 'event' not in r]
+        checked = 0
+        if paired:
+            checked = checkmode.compare(results)
+            results, calls = checkmode.without_copies(records, calls)
+        return PlayRun(proc.returncode, results, proc.stdout + proc.stderr, calls, checked)
     return run

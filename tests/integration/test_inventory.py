@@ -12,6 +12,7 @@ import sys
 import pytest
 import yaml
 
+from ansible_collections.zvm.cloud.plugins.module_utils.operations import entries, vswitches
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.api import SDKAPI
 from tests.integration.conftest import ansible_bin
 
@@ -88,12 +89,11 @@ def guests(zvmsim):
     sdk = SDKAPI(host='127.0.0.1', port=zvmsim.port, userid='MAINT', password='MAINT')
     for name, profile, comments in ((ON, 'IBMDFLT', ['ANSIBLE_HOST=10.20.30.40']), (OFF, 'LNXDFLT', []),
                                     (MOVE, 'IBMDFLT', [])):
-        if sdk._directory(name) is None:
+        if entries.query(sdk.session, name) is None:
             sdk.guest_create(name, 2, '1G', max_cpu=4, max_mem='2G', user_profile=profile, comment_list=comments,
                              disk_list=[{'vdev': '0100', 'size': '50', 'disk_pool': 'ECKD:POOL2'}])
-            sdk._modify_directory(name, lambda e: e.add_nic('1000', vswitch='VSW1'))
-    sdk._call('Virtual_Network_Vswitch_Set_Extended', 'MAINT', switch_name='VSW1', grant_userid=ON,
-              ok=[(212, 44)])
+            entries.modify(sdk.session, name, lambda e: e.add_nic('1000', vswitch='VSW1'))
+    vswitches.grant(sdk.session, 'VSW1', ON)
     sdk.guest_start(ON)
     sdk.guest_stop(MOVE)
     return sdk

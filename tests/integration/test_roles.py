@@ -14,6 +14,7 @@ def test_role_declares_every_guest_and_converges(play, zvmsim):
     run = play([role_task(guests_list=GUESTS, guests_state='started',
                           guests_defaults={'profile': 'IBMDFLT', 'max_memory': '4G'})])
     assert run.rc == 0, run
+    assert run.checked >= len(GUESTS)      # each guest's check-mode prediction was compared (and the checks)
     results = [r for r in run.results if r['task'].endswith('Declare the guests')]
     assert results and results[-1]['result']['changed'] is True
     dump = zvmsim.dump()

@@ -1,0 +1,207 @@
+# Copyright: Contributors to the zvm.cloud project
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""zvm.cloud.zvm_facts in-process against zvmsim: bad options, every
+subset with the SMAPI calls it makes, exclusions and name filters,
+logged-on versus logged-off guests, concurrency, and one-line connection
+errors.  (tests/integration/test_zvm_facts.py runs it through Ansible.)"""
+
+import json
+
+import pytest
+
+from ansible_collections.zvm.cloud.plugins.module_utils.operations import entries, vswitches
+from ansible_collections.zvm.cloud.plugins.module_utils.sdk.api import SDKAPI
+from ansible_collections.zvm.cloud.plugins.module_utils.smapi.client import SmapiClient
+from ansible_collections.zvm.cloud.plugins.modules import zvm_facts
+
+ON, OFF = 'FCTON1', 'FCTOFF1'
+STATS_KEYS = set(['guest_cpus', 'used_cpu_time_us', 'elapsed_cpu_time_us', 'min_cpu_count', 'max_cpu_limit',
+                  'samples_cpu_in_use', 'samples_cpu_delay', 'used_mem_kb', 'max_mem_kb', 'min_mem_kb',
+                  'shared_mem_kb'])
+
+
+@pytest.fixture(scope='module')
+def guests(sim):
+    """FCTON1 logged on with a NIC coupled to VSW1; FCTOFF1 logged off."""
+    sdk = SDKAPI(host='127.0.0.1', port=sim.port, userid='MAINT', password='MAINT')
+    for name, vcpus, memory in ((ON, 2, 2048), (OFF, 1, 1024)):
+        sdk.guest_create(name, vcpus, memory, max_cpu=4, max_mem='4G', user_profile='IBMDFLT',
+                         disk_list=[{'vdev': '0100', 'size': '100', 'disk_pool': 'ECKD:POOL1'}],
+                         comment_list=['ANSIBLE_HOST=10.9.8.%d' % vcpus])
+        entries.modify(sdk.session, name, lambda e: e.add_nic('1000', vswitch='VSW1'))
+    vswitches.grant(sdk.session, 'VSW1', ON)
+    sdk.guest_start(ON)
+    return ON, OFF
+
+
+@pytest.fixture
+def facts(run_module, guests):
+    """``facts(**options)``: run zvm_facts (with a password that masks no
+    guest name) and return (the zvm fact, the sorted SMAPI functions it
+    called, the result)."""
+    def run(**options):
+        options.setdefault('smapi_password', 'maint')    # z/VM compares passwords without case
+        res = run_module(zvm_facts, **options)
+        assert not res.failed, res
+        assert res['changed'] is False and res['actions'] == [] and res.writes == []
+        return res['ansible_facts']['zvm'], sorted(c['function'] for c in res.calls), res
+    return run
+
+
+# -- bad options ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('options, message', [
+    (dict(gather_subset=['guests', 'disks']), "gather_subset: 'disks' is not a subset; choose from all, host, "),
+    (dict(gather_subset=['!hosts']), "gather_subset: '!hosts' is not a subset"),
+    (dict(guests=['LINUX.*']), "guests: 'LINUX.*' is not a guest name or pattern"),
+    (dict(guests=['']), "guests: '' is not a guest name or pattern"),
+    (dict(max_connections=0), 'max_connections: 0 is not a number of connections from 1 to 64'),
+    (dict(max_connections=65), 'max_connections: 65 is not a number of connections from 1 to 64'),
+])
+@pytest.mark.parametrize('check', [False, True], ids=['real', 'check'])
+def test_bad_options_fail_in_one_line_without_calls(run_module, options, message, check):
+    res = run_module(zvm_facts, check=check, **options)
+    assert res.failed
+    assert res['msg'].startswith(message) and '\n' not in res['msg'], res['msg']
+    assert 'exception' not in res and res.calls == []
+    assert res['smapi_calls'] == {'reads': 0, 'writes': 0}
+
+
+def test_bad_credentials_and_unreachable_host_fail_in_one_line(run_module, monkeypatch):
+    monkeypatch.setattr(SmapiClient, '_delay', lambda self, attempt: 0)     # the retries, without their backoff
+    res = run_module(zvm_facts, gather_subset='guests', smapi_password='WRONG')
+    assert res.failed and 'exception' not in res
+    assert 'RC 120' in res['msg'] and 'userid or password not valid' in res['msg'] and '\n' not in res['msg']
+    assert res['smapi']['rc'] == 120
+
+    res = run_module(zvm_facts, gather_subset='guests', smapi_host='127.0.0.1', smapi_port=1, smapi_timeout=5)
+    assert res.failed and 'exception' not in res
+    assert res['msg'].startswith('cannot connect to the SMAPI server') and '127.0.0.1:1' in res['msg']
+    assert '\n' not in res['msg']
+
+
+# -- subsets and the calls they make ----------------------------------------------------------------
+
+def test_guests_subset_is_two_bulk_calls(facts):
+    zvm, functions, res = facts(gather_subset='guests', guests=['FCT*'])
+    assert zvm == {'gather_subset': ['guests'],
+                   'guests': {OFF: {'userid': OFF, 'power_state': 'off'}, ON: {'userid': ON, 'power_state': 'on'}}}
+    assert functions == ['Image_Name_Query_DM', 'Image_Status_Query']
+    assert res['smapi_calls'] == {'reads': 2, 'writes': 0}
+
+
+def test_definitions_subset_reads_only_the_selected_guests(facts, run_module):
+    zvm, functions, res = facts(gather_subset='definitions', guests=['fct*'])
+    assert zvm['gather_subset'] == ['guests', 'definitions']
+    on, off = zvm['guests'][ON], zvm['guests'][OFF]
+    assert (on['memory'], on['memory_mb'], on['max_memory'], on['vcpus'], on['max_vcpus'], on['profile']) == \
+        ('2G', 2048, '4G', 2, 4, 'IBMDFLT')
+    assert (off['memory'], off['vcpus'], off['power_state']) == ('1G', 1, 'off')
+    assert [(d['vdev'], d['devtype'], d['size']) for d in on['disks']] == [('0100', '3390', 100)]
+    assert [(n['vdev'], n['vswitch']) for n in on['nics']] == [('1000', 'VSW1')]
+    assert on['comments'] == ['ANSIBLE_HOST=10.9.8.2']
+    assert functions == ['Image_Name_Query_DM', 'Image_Query_DM', 'Image_Query_DM', 'Image_Status_Query']
+    assert sorted(c['target'] for c in res.calls if c['function'] == 'Image_Query_DM') == [OFF, ON]
+
+
+def test_stats_only_for_the_running_guest(facts):
+    zvm, functions, _res = facts(gather_subset='stats', guests=['FCT*'])
+    assert zvm['gather_subset'] == ['guests', 'stats']
+    on, off = zvm['guests'][ON], zvm['guests'][OFF]
+    assert 'stats' not in off
+    assert set(on['stats']) == STATS_KEYS
+    assert (on['stats']['guest_cpus'], on['stats']['used_mem_kb']) == (2, 2 * 1024 * 1024)
+    assert functions == ['Image_Name_Query_DM', 'Image_Performance_Query', 'Image_Status_Query']
+
+
+def test_nics_coupled_now(facts, sim):
+    zvm, functions, _res = facts(gather_subset='nics', guests=['FCT*'])
+    assert zvm['guests'][OFF]['active_nics'] == []
+    [nic] = zvm['guests'][ON]['active_nics']
+    adapter = [a for a in sim.dump()['adapters'] if a['userid'] == ON][0]
+    assert (nic['vdev'], nic['vswitch'], nic['type']) == ('1000', 'VSW1', 'QDIO')
+    assert nic['mac_address'] == adapter['mac'].replace('-', ':')
+    assert isinstance(nic['rx_bytes'], int) and isinstance(nic['tx_frames'], int)
+    assert functions == ['Image_Name_Query_DM', 'Image_Status_Query', 'Virtual_Network_Vswitch_Query_Byte_Stats',
+                         'Virtual_Network_Vswitch_Query_Extended']
+
+
+def test_vswitches_with_grants_and_connected_nics(facts, sim):
+    zvm, functions, _res = facts(gather_subset='vswitches')
+    assert sorted(zvm['vswitches']) == sorted(v['name'] for v in sim.dump()['vswitches'])
+    vsw1 = zvm['vswitches']['VSW1']
+    assert ON in [g['userid'] for g in vsw1['grants']]
+    assert (ON, '1000') in [(n['userid'], n['vdev']) for n in vsw1['connected_nics']]
+    assert OFF not in [n['userid'] for n in vsw1['connected_nics']]
+    assert (vsw1['vlan_aware'], vsw1['status']) == (False, 'OSA device ready')
+    assert zvm['vswitches']['VSWTRUNK']['vlan_aware'] is True
+    assert functions == ['Virtual_Network_Vswitch_Query_Extended']
+
+
+def test_host_subset(facts):
+    zvm, functions, _res = facts(gather_subset='host')
+    host = zvm['host']
+    assert (host['level'], host['storage'], host['cpus'], host['hypervisor_version']) == ('7.3.0', '64G', 4, 730)
+    assert host['memory_mb'] == 65536 and host['memory_mb_used'] > 0
+    assert host['ipl_time'].startswith('IPL at ') and host['zcc_userid'] == 'MAINT'
+    assert functions == ['System_Information_Query', 'System_Performance_Information_Query']
+
+
+def test_diskpools_match_the_allocations(facts, guests, sim):
+    zvm, functions, _res = facts(gather_subset='diskpools')
+    pools = zvm['diskpools']
+    assert sorted(pools) == ['FBAPOOL', 'POOL1', 'POOL2', 'SMALL']
+    extents = sim.dump()['extents']
+    for name, pool in pools.items():
+        for vol in pool['volumes']:
+            assert vol['used'] == sum(e['size'] for e in extents if e['volid'] == vol['volume']), (name, vol)
+            assert vol['total'] == vol['used'] + vol['free']
+        assert pool['used'] == sum(v['used'] for v in pool['volumes'])
+    assert (pools['POOL1']['type'], pools['POOL1']['unit']) == ('ECKD', 'cylinders')
+    assert pools['POOL1']['free_bytes'] == pools['POOL1']['free'] * 737280
+    assert (pools['FBAPOOL']['type'], pools['FBAPOOL']['unit']) == ('FBA', 'blocks')
+    assert [v['volume'] for v in pools['POOL1']['volumes']] == ['LX0100', 'LX0101']
+    assert functions == ['Image_Volume_Space_Query_DM'] * (1 + 2 * 4)
+
+
+# -- subsets and filters ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('subsets, gathered', [
+    (['all', '!definitions', '!host', '!diskpools', '!vswitches', '!nics'], ['guests', 'stats']),
+    (['!definitions', '!stats', '!nics', '!diskpools'], ['host', 'guests', 'vswitches']),
+    (['all', '!guests'], ['host', 'diskpools', 'vswitches']),
+    (['!all', 'HOST'], ['host']),
+    (['definitions', '!guests'], ['guests', 'definitions']),
+])
+def test_exclusions(facts, subsets, gathered):
+    zvm, _functions, _res = facts(gather_subset=subsets, guests=['FCT*'])
+    assert zvm['gather_subset'] == gathered
+    assert set(zvm) == set(['gather_subset']) | (set(gathered) - set(['definitions', 'stats', 'nics']))
+    if 'guests' in zvm:
+        on = zvm['guests'][ON]
+        assert ('memory' in on, 'stats' in on, 'active_nics' in on) == \
+            ('definitions' in gathered, 'stats' in gathered, 'nics' in gathered)
+
+
+def test_guest_patterns_and_names(facts):
+    zvm, _functions, _res = facts(gather_subset='guests', guests=['fcto?1', 'NOSUCH*'])
+    assert list(zvm['guests']) == [ON]
+    zvm, _functions, _res = facts(gather_subset='guests', guests=['FCT[O]FF1', ON.lower()])
+    assert list(zvm['guests']) == [OFF, ON]
+    zvm, _functions, _res = facts(gather_subset='guests')
+    assert len(zvm['guests']) > 5 and list(zvm['guests']) == sorted(zvm['guests'])
+
+
+def test_concurrent_reads_equal_serial_ones(facts):
+    serial, _functions, _res = facts(gather_subset='definitions', max_connections=1)
+    concurrent, _functions, _res = facts(gather_subset='definitions', max_connections=16)
+    assert len(serial['guests']) > 5
+    assert json.dumps(serial, sort_keys=False) == json.dumps(concurrent, sort_keys=False)
+
+
+def test_check_mode_reads_the_same(facts, run_module):
+    zvm, _functions, _res = facts(gather_subset=['guests', 'host'], guests=['FCT*'])
+    res = run_module(zvm_facts, check=True, gather_subset=['guests', 'host'], guests=['FCT*'], smapi_password='maint')
+    assert not res.failed and res['changed'] is False and res.writes == []
+    checked = res['ansible_facts']['zvm']
+    assert checked['guests'] == zvm['guests'] and checked['host']['level'] == zvm['host']['level']
