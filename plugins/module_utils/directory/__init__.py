@@ -35,7 +35,9 @@ Map of the package (each module imports only the ones above it)
 
     Where a statement is parsed: its class's ``parse(line, keyword)`` in
     ``statements`` or ``devices``, chosen by ``base.parse_statement``
-    (``_PARSERS``); rendered: its ``tokens()``/``canonical()`` and
+    (``_PARSERS``); ``Statement`` does what a class declares (its OPERANDS,
+    constructor ARGS, MIN_OPERANDS) and the class's ``_parse`` reads the
+    rest of a form of its own; rendered: its ``tokens()``/``canonical()`` and
     ``Statement.lines()``, put together by ``EntryBase.records()``; changed:
     ``changes`` or ``device_changes``; diffed: ``diff`` (``_SCALARS`` for
     single values, ``_KEYED`` for statements with a key such as a vdev,

@@ -78,6 +78,34 @@ def tokens_as_written(statement):
     return text.split()
 
 
+def _statements_of(cls, doc):
+    """A property: the entry's ``cls`` statements, in order."""
+    return property(lambda self: self._all(cls), doc=doc)
+
+
+def _first_of(cls, doc):
+    """A property: the entry's first ``cls`` statement, or None."""
+    return property(lambda self: self._first(cls), doc=doc)
+
+
+def _items_of(cls, attr, doc):
+    """A property: the lists ``attr`` of the entry's ``cls`` statements, joined (several statements add up)."""
+    return property(lambda self: [item for st in self._all(cls) for item in getattr(st, attr)], doc=doc)
+
+
+def _value_or_user(cls, attr, doc):
+    """A property: the value of the entry's first ``cls`` statement, else
+    the USER operand ``attr`` (None when there is neither, or it is ``*``)."""
+    def value(self):
+        st = self._first(cls)
+        if st is not None:
+            return st.value
+        u = self.user
+        found = getattr(u, attr) if u is not None else None
+        return found if found != '*' else None
+    return property(value, doc=doc)
+
+
 class EntryBase:
     """A user directory entry as an ordered list of ``Statement`` objects:
     reading, writing, finding and placing them.  ``DirectoryEntry`` (in
@@ -209,82 +237,32 @@ class EntryBase:
 
     profile = include
 
-    @property
-    def storage(self):
-        """Logon storage: a STORAGE statement's value, else the USER operand (None if absent or ``*``)."""
-        st = self._first(Storage)
-        if st is not None:
-            return st.value
-        u = self.user
-        return u.storage if u is not None and u.storage != '*' else None
+    storage = _value_or_user(Storage, 'storage', 'Logon storage: a STORAGE statement\'s value, else the USER operand.')
+    max_storage = _value_or_user(MaxStorage, 'max_storage', 'Maximum storage: MAXSTORAGE, else the USER operand.')
+    privileges = _value_or_user(Class, 'privileges', 'Privilege classes: CLASS, else the USER operand.')
+    cpus = _statements_of(Cpu, 'The CPU statements.')
+    machine = _first_of(Machine, 'The MACHINE statement, or None.')
+    ipl = _first_of(Ipl, 'The IPL statement, or None.')
+    logonby = _items_of(Logonby, 'userids', 'The user IDs of the LOGONBY statements.')
+    mdisks = _statements_of(Mdisk, 'The MDISK statements.')
+    nics = _statements_of(Nicdef, 'The NICs (NICDEF statements, those for one vdev merged).')
+    dedicates = _statements_of(Dedicate, 'The DEDICATE statements.')
+    links = _statements_of(Link, 'The LINK statements.')
+    options = _items_of(Option, 'options', 'The options of the OPTION statements.')
+    account = _first_of(Account, 'The ACCOUNT statement, or None.')
 
-    @property
-    def max_storage(self):
-        st = self._first(MaxStorage)
-        if st is not None:
-            return st.value
-        u = self.user
-        return u.max_storage if u is not None and u.max_storage != '*' else None
-
-    @property
-    def privileges(self):
-        st = self._first(Class)
-        if st is not None:
-            return st.value
-        u = self.user
-        return u.privileges if u is not None and u.privileges != '*' else None
-
-    @property
-    def cpus(self):
-        return self._all(Cpu)
-
-    @property
-    def machine(self):
-        return self._first(Machine)
-
-    @property
-    def ipl(self):
-        return self._first(Ipl)
-
-    @property
-    def logonby(self):
-        return [u for st in self._all(Logonby) for u in st.userids]
-
-    @property
-    def mdisks(self):
-        return self._all(Mdisk)
-
-    @property
-    def nics(self):
-        return self._all(Nicdef)
-
-    @property
-    def dedicates(self):
-        return self._all(Dedicate)
-
-    @property
-    def links(self):
-        return self._all(Link)
-
-    @property
-    def options(self):
-        return [o for st in self._all(Option) for o in st.options]
-
-    @property
-    def account(self):
-        return self._first(Account)
+    def _find_device(self, statements, vdev):
+        v = validation.vdev(vdev)
+        return next((s for s in statements if s.vdev == v), None)
 
     def find_mdisk(self, vdev):
-        v = validation.vdev(vdev)
-        return next((s for s in self.mdisks if s.vdev == v), None)
+        return self._find_device(self.mdisks, vdev)
 
     def find_nic(self, vdev):
-        v = validation.vdev(vdev)
-        return next((s for s in self.nics if s.vdev == v), None)
+        return self._find_device(self.nics, vdev)
 
     def find_dedicate(self, vdev):
-        v = validation.vdev(vdev)
-        return next((s for s in self.dedicates if s.vdev == v), None)
+        return self._find_device(self.dedicates, vdev)
 
     # -- placing statements ------------------------------------------------------
     def insert_index(self, kind):

@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import copy
 import re
 
 from ansible_collections.zvm.cloud.plugins.module_utils.errors import InputError
@@ -27,6 +28,10 @@ from ansible_collections.zvm.cloud.plugins.module_utils.directory.tokens import 
 )
 
 _LOADDEV_KEY_RE = re.compile(r'^[A-Z][A-Z0-9_]{0,15}$')
+
+
+def _same_canonical(old, new):
+    return old.canonical() == new.canonical()
 
 
 class GeneralChanges(EntryBase):
@@ -138,13 +143,23 @@ class GeneralChanges(EntryBase):
         return changed
 
     # -- changes: IPL, LOGONBY, INCLUDE, ACCOUNT ---------------------------------
+    def _set_only(self, kind, new, same=_same_canonical):
+        """Make ``new`` the one statement of ``kind`` (None: no statement of
+        it), where those were; True if the entry changed.  A lone statement
+        of new's class that is ``same(old, new)`` is kept as it is."""
+        current = self._of_kind(kind)
+        if new is None:
+            if not current:
+                return False
+        elif len(current) == 1 and isinstance(current[0], type(new)) and same(current[0], new):
+            return False
+        self._replace_kind(kind, new)
+        return True
+
     def set_ipl(self, device, parm=None, loadparm=None):
         """IPL ``device`` (a vdev or a system name such as CMS) exactly; None removes IPL."""
         if device is None:
-            if not self._of_kind('IPL'):
-                return False
-            self._replace_kind('IPL', None)
-            return True
+            return self._set_only('IPL', None)
         dev = str(device).strip().upper()
         if HEX_RE.match(dev):
             dev = dev.zfill(4)
@@ -159,12 +174,7 @@ class GeneralChanges(EntryBase):
             parm = str(parm).strip()
             if any(ord(ch) < 0x20 for ch in parm):
                 raise InputError('parm: must not contain control characters')
-        new = Ipl(dev, loadparm, parm)
-        current = self._of_kind('IPL')
-        if len(current) == 1 and isinstance(current[0], Ipl) and current[0].canonical() == new.canonical():
-            return False
-        self._replace_kind('IPL', new)
-        return True
+        return self._set_only('IPL', Ipl(dev, loadparm, parm))
 
     def set_logonby(self, userids):
         """LOGONBY exactly these user IDs (at most 8; order does not count); [] removes LOGONBY."""
@@ -192,24 +202,14 @@ class GeneralChanges(EntryBase):
     def set_include(self, profile):
         """INCLUDE ``profile`` (right after USER); None removes INCLUDE."""
         if profile is None:
-            if not self._of_kind('INCLUDE'):
-                return False
-            self._replace_kind('INCLUDE', None)
-            return True
+            return self._set_only('INCLUDE', None)
         name = validation.userid(profile, 'profile', allow_reserved=True)
-        current = self._of_kind('INCLUDE')
-        if len(current) == 1 and isinstance(current[0], Include) and current[0].value == name:
-            return False
-        self._replace_kind('INCLUDE', Include(name))
-        return True
+        return self._set_only('INCLUDE', Include(name), lambda old, new: old.value == new.value)
 
     def set_account(self, number, distribution=None):
         """ACCOUNT number [distribution]; a None number removes ACCOUNT."""
         if number is None:
-            if not self._of_kind('ACCOUNT'):
-                return False
-            self._replace_kind('ACCOUNT', None)
-            return True
+            return self._set_only('ACCOUNT', None)
         number = validation.no_blanks_or_controls(str(number), 'account').upper()
         if not 1 <= len(number) <= 8:
             raise InputError('account: %r must be 1 to 8 characters' % number)
@@ -217,12 +217,8 @@ class GeneralChanges(EntryBase):
             distribution = validation.no_blanks_or_controls(str(distribution), 'distribution').upper()
             if not 1 <= len(distribution) <= 8:
                 raise InputError('distribution: %r must be 1 to 8 characters' % distribution)
-        current = self._of_kind('ACCOUNT')
-        if len(current) == 1 and isinstance(current[0], Account) and \
-                (current[0].number, current[0].distribution) == (number, distribution):
-            return False
-        self._replace_kind('ACCOUNT', Account(number, distribution))
-        return True
+        return self._set_only('ACCOUNT', Account(number, distribution),
+                              lambda old, new: (old.number, old.distribution) == (new.number, new.distribution))
 
     # -- changes: LOADDEV, SHARE, comments ------------------------------------------
     def add_loaddev(self, key, value):
@@ -242,10 +238,7 @@ class GeneralChanges(EntryBase):
         in the place of the SHARE statements; None or '' removes SHARE.  True
         if the entry changed."""
         if text is None or not str(text).strip():
-            if not self._of_kind('SHARE'):
-                return False
-            self._replace_kind('SHARE', None)
-            return True
+            return self._set_only('SHARE', None)
         text = str(text).strip()
         if any(ord(ch) < 0x20 or ord(ch) == 0x7f for ch in text):
             raise InputError('share: must not contain control characters')
@@ -255,11 +248,17 @@ class GeneralChanges(EntryBase):
             raise InputError('share: %r is not a SHARE setting: %s' % (text, exc))
         if new.extra:
             new.extra = new.extra.upper()
-        current = self._of_kind('SHARE')
-        if len(current) == 1 and isinstance(current[0], Share) and current[0].canonical() == new.canonical():
-            return False
-        self._replace_kind('SHARE', new)
-        return True
+        return self._set_only('SHARE', new)
+
+    def restore_statements(self, before, kinds):
+        """Put the statements of ``kinds`` (USER, CPU, IPL, ...: the first
+        words of ``diff``'s statement names) back as they are in ``before``,
+        in their place: undoes a change of those settings and nothing else.
+        Returns whether anything changed."""
+        old = self.records()
+        for kind in sorted(set(k.upper() for k in kinds)):
+            self._replace_kind(kind, copy.deepcopy(before._of_kind(kind)))  # pylint: disable=protected-access
+        return self.records() != old
 
     def add_comment(self, text):
         """A ``* text`` comment record at the end of the entry; returns it."""

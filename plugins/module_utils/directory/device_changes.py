@@ -100,12 +100,15 @@ class DeviceChanges(GeneralChanges):
         mode = mdisk_mode(mode)
         return self._insert(Mdisk(vdev, devtype, count, None, None, mode, 'autog', pool=pool))
 
-    def remove_mdisk(self, vdev):
-        st = self.find_mdisk(vdev)
+    def _remove_found(self, st):
+        """Remove ``st`` (a statement a find_* method gave); False when that was None."""
         if st is None:
             return False
         self.remove_statements([st])
         return True
+
+    def remove_mdisk(self, vdev):
+        return self._remove_found(self.find_mdisk(vdev))
 
     # -- changes: NICDEF -------------------------------------------------------------
     def _nic_fields(self, fields):
@@ -267,8 +270,4 @@ class DeviceChanges(GeneralChanges):
         return self._insert(Dedicate(vdev, rdev, extra))
 
     def remove_dedicate(self, vdev):
-        st = self.find_dedicate(vdev)
-        if st is None:
-            return False
-        self.remove_statements([st])
-        return True
+        return self._remove_found(self.find_dedicate(vdev))

@@ -42,29 +42,15 @@ class Mdisk(Statement):
     """
 
     keyword = 'MDISK'
+    ARGS = ('vdev', 'devtype', 'size', 'start', 'volser', 'mode', 'disk_type', 'rdev', 'read_password',
+            'write_password', 'multi_password', 'extra', 'pool')
+    REQUIRED, DEFAULTS = 2, {'disk_type': 'perm'}
+    MIN_OPERANDS = 3
+    DESCRIBED_BY = 'vdev'
     _SPECIAL = {'T-DISK': 'tdisk', 'V-DISK': 'vdisk'}
 
-    def __init__(self, vdev, devtype, size=None, start=None, volser=None, mode=None, disk_type='perm',
-                 rdev=None, read_password=None, write_password=None, multi_password=None, extra='', pool=None):
-        Statement.__init__(self)
-        self.vdev = vdev
-        self.devtype = devtype
-        self.disk_type = disk_type
-        self.pool = pool
-        self.start = start
-        self.size = size
-        self.rdev = rdev
-        self.volser = volser
-        self.mode = mode
-        self.read_password = read_password
-        self.write_password = write_password
-        self.multi_password = multi_password
-        self.extra = extra
-
     @classmethod
-    def parse(cls, line, keyword):
-        if len(line) < 4:
-            raise InputError('too few operands')
+    def _parse(cls, line, keyword):
         st = cls(hex_vdev(line.tokens[1]), line.upper(2))
         where = line.upper(3)
         if where in cls._SPECIAL:
@@ -129,9 +115,6 @@ class Mdisk(Statement):
         toks += [MASK if masked else pw for pw in passwords]
         return self._tail(toks)
 
-    def describe(self):
-        return 'MDISK %s' % self.vdev
-
     def size_bytes(self):
         """Bytes, when the size is a count on a known device type; else None."""
         if not isinstance(self.size, int):
@@ -172,23 +155,11 @@ class Nicdef(Statement):
     _OPTION_WORDS = (('TYPE', 4), ('DEVICES', 3), ('LAN', 3), ('CHPID', 5), ('MACID', 5), ('VLAN', 4),
                      ('PORTTYPE', 5), ('PORTNUMBER', 7), ('PROMISCUOUS', 3), ('NOPROMISCUOUS', 5),
                      ('PQUPLINKTX', 10))
-
-    def __init__(self, vdev, nic_type=None, devices=None, lan_owner=None, lan_name=None, chpid=None, macid=None,
-                 vlan=None, port_type=None, port_number=None, promiscuous=None, pquplinktx=None, extra=''):
-        Statement.__init__(self)
-        self.vdev = vdev
-        self.type = nic_type
-        self.devices = devices
-        self.lan_owner = lan_owner
-        self.lan_name = lan_name
-        self.chpid = chpid
-        self.macid = macid
-        self.vlan = vlan
-        self.port_type = port_type
-        self.port_number = port_number
-        self.promiscuous = promiscuous
-        self.pquplinktx = pquplinktx
-        self.extra = extra
+    # The constructor takes the vdev, then the FIELDS (``type`` as ``nic_type``), then extra.
+    ARGS = ('vdev', 'nic_type') + FIELDS[1:] + ('extra',)
+    RENAMED = {'nic_type': 'type'}
+    MIN_OPERANDS, MISSING = 1, 'no vdev'
+    DESCRIBED_BY = 'vdev'
 
     @classmethod
     def _word(cls, token):
@@ -198,9 +169,7 @@ class Nicdef(Statement):
         return None
 
     @classmethod
-    def parse(cls, line, keyword):
-        if len(line) < 2:
-            raise InputError('no vdev')
+    def _parse(cls, line, keyword):
         st = cls(hex_vdev(line.tokens[1]))
         i, n = 2, len(line)
         while i < n:
@@ -284,9 +253,6 @@ class Nicdef(Statement):
     def tokens(self, masked=False):
         return [tok for line in self.canonical() for tok in line]
 
-    def describe(self):
-        return 'NICDEF %s' % self.vdev
-
     @property
     def vswitch(self):
         return self.lan_name if self.lan_owner == 'SYSTEM' else None
@@ -336,24 +302,10 @@ class Dedicate(Statement):
     """DEDICATE vdev rdev [options...]."""
 
     keyword = 'DEDICATE'
-
-    def __init__(self, vdev, rdev, extra=''):
-        Statement.__init__(self)
-        self.vdev = vdev
-        self.rdev = rdev
-        self.extra = extra
-
-    @classmethod
-    def parse(cls, line, keyword):
-        if len(line) < 3:
-            raise InputError('too few operands')
-        return cls(hex_vdev(line.tokens[1]), maybe_vdev(line.tokens[2]), line.rest(3))
-
-    def tokens(self, masked=False):
-        return self._tail([self.keyword, self.vdev, self.rdev])
-
-    def describe(self):
-        return 'DEDICATE %s' % self.vdev
+    OPERANDS = ('vdev', 'rdev')
+    READ = {'vdev': hex_vdev, 'rdev': maybe_vdev}
+    MIN_OPERANDS = 2
+    DESCRIBED_BY = 'vdev'
 
     def device_range(self):
         return int(self.vdev, 16), 1, 'dedicated device %s' % self.vdev
@@ -366,29 +318,10 @@ class Link(Statement):
     """LINK user vdev1 vdev2 [mode]: link ``user``'s vdev1 as this user's vdev2."""
 
     keyword = 'LINK'
-
-    def __init__(self, user, vdev1, vdev2, mode=None, extra=''):
-        Statement.__init__(self)
-        self.user = user
-        self.vdev1 = vdev1
-        self.vdev2 = vdev2
-        self.mode = mode
-        self.extra = extra
-
-    @classmethod
-    def parse(cls, line, keyword):
-        if len(line) < 4:
-            raise InputError('too few operands')
-        return cls(line.upper(1), hex_vdev(line.tokens[2]), hex_vdev(line.tokens[3]), line.upper(4), line.rest(5))
-
-    def tokens(self, masked=False):
-        toks = [self.keyword, self.user, self.vdev1, self.vdev2]
-        if self.mode:
-            toks.append(self.mode)
-        return self._tail(toks)
-
-    def describe(self):
-        return 'LINK %s' % self.vdev2
+    OPERANDS = ('user', 'vdev1', 'vdev2', 'mode')
+    READ = {'vdev1': hex_vdev, 'vdev2': hex_vdev}
+    MIN_OPERANDS = 3
+    DESCRIBED_BY = 'vdev2'
 
     def device_range(self):
         return int(self.vdev2, 16), 1, 'link %s (to %s %s)' % (self.vdev2, self.user, self.vdev1)
@@ -400,32 +333,18 @@ class Link(Statement):
 class _UnitRecord(Statement):
     """CONSOLE vdev devtype [class [...]] and SPOOL vdev devtype [class [...]]."""
 
-    def __init__(self, vdev, devtype, spool_class=None, extra=''):
-        Statement.__init__(self)
-        self.vdev = vdev
-        self.devtype = devtype
-        self.spool_class = spool_class
-        self.extra = extra
+    OPERANDS = ('vdev', 'devtype', 'spool_class')
+    MIN_OPERANDS = 2
+    DESCRIBED_BY = 'vdev'
 
     @classmethod
-    def parse(cls, line, keyword):
-        if len(line) < 3:
-            raise InputError('too few operands')
+    def _parse(cls, line, keyword):
         i = 3
         devtype = line.upper(2)
         if devtype == '2540' and line.upper(3) in ('READER', 'PUNCH'):
             devtype = '2540 ' + line.upper(3)
             i = 4
         return cls(hex_vdev(line.tokens[1]), devtype, line.upper(i), line.rest(i + 1))
-
-    def tokens(self, masked=False):
-        toks = [self.keyword, self.vdev, self.devtype]
-        if self.spool_class:
-            toks.append(self.spool_class)
-        return self._tail(toks)
-
-    def describe(self):
-        return '%s %s' % (self.keyword, self.vdev)
 
     def to_dict(self):
         return {'vdev': self.vdev, 'devtype': self.devtype, 'class': self.spool_class,

@@ -9,8 +9,11 @@ OPTION, SHARE and ACCOUNT.
 Each class reads its record (``parse(line, keyword)``, raising ValueError
 for a form it does not know), holds the operands as attributes and gives
 its canonical tokens (``tokens()``); ``Statement.lines()`` writes the
-record as read while the statement is unchanged.  The device statements
-are in ``devices``.
+record as read while the statement is unchanged.  A class declares its
+operands, constructor arguments and the operands a record needs, and
+``Statement`` does the common work with them (see its docstring); the
+class writes only what is its own.  The device statements are in
+``devices``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -18,11 +21,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import inspect
 import re
 
 from ansible_collections.zvm.cloud.plugins.module_utils.errors import InputError
 from ansible_collections.zvm.cloud.plugins.module_utils.directory.tokens import (
-    DEC_RE, MASK, PW_COMMENT_RE, is_keyword, mask_tokens, maybe_vdev,
+    DEC_RE, MASK, PW_COMMENT_RE, is_keyword, mask_tokens, maybe_vdev, upper_token,
 )
 
 
@@ -33,15 +37,57 @@ class Statement:
     model the operands and give their canonical tokens with ``tokens()``; a
     statement is *changed* when its canonical form differs from the one it had
     when parsed, and only then is it written in canonical form.
+
+    A subclass declares what it is made of, and this class does the work:
+
+    - ``OPERANDS``: the operands after the keyword, in order.  ``tokens()``
+      writes them (leaving out one that is None or '') and then ``extra``;
+      ``_parse`` reads them in turn (upper-cased, or with the function
+      ``READ`` gives for one), keeps the rest of the record as ``extra`` and
+      passes the keyword as read to a constructor that takes ``keyword``.
+    - ``ARGS``: the constructor's parameters, in order (by default the
+      OPERANDS, then ``extra``).  The first ``REQUIRED`` (by default
+      MIN_OPERANDS) must be given; the others default to ``DEFAULTS`` or
+      else None (``extra`` to '').  Each argument is kept as the attribute
+      of its name, or of the name ``RENAMED`` gives.
+    - ``MIN_OPERANDS``: ``parse`` raises InputError ``MISSING`` for a record
+      with fewer operands, and else reads it with the class's ``_parse``.
+    - ``DESCRIBED_BY``: the attribute ``describe()`` names after the keyword.
     """
 
     keyword = None
+    OPERANDS = ()
+    READ = {}
+    ARGS = None
+    REQUIRED = None
+    DEFAULTS = {}
+    RENAMED = {}
+    MIN_OPERANDS = 0
+    MISSING = 'too few operands'
+    DESCRIBED_BY = None
+    _signature = inspect.Signature()
 
-    def __init__(self):
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        names = cls.ARGS if cls.ARGS is not None else cls.OPERANDS + ('extra',)
+        required = cls.REQUIRED if cls.REQUIRED is not None else cls.MIN_OPERANDS
+        empty = inspect.Parameter.empty
+        cls._signature = inspect.Signature([
+            inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                              default=empty if i < required else cls.DEFAULTS.get(name, '' if name == 'extra' else None))
+            for i, name in enumerate(names)])
+        # What inspect.signature() shows: the declared one, unless the class writes its own __init__.
+        cls.__signature__ = None if '__init__' in vars(cls) else cls._signature
+
+    def __init__(self, *args, **kwargs):
         self.raw = None
         self.extra = ''
         self._orig = None
         self._raw_secret = ()
+        bound = self._signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        for name, value in bound.arguments.items():
+            setattr(self, self.RENAMED.get(name, name), value)
 
     # -- subclass interface ------------------------------------------------
     @property
@@ -49,15 +95,33 @@ class Statement:
         """The grouping key for ordering (the canonical keyword)."""
         return self.keyword
 
+    @classmethod
+    def parse(cls, line, keyword):
+        """The statement a record (a ``Line``) holds; InputError for a form this class does not read."""
+        if len(line) - 1 < cls.MIN_OPERANDS:
+            raise InputError(cls.MISSING)
+        return cls._parse(line, keyword)
+
+    @classmethod
+    def _parse(cls, line, keyword):
+        values = dict((name, cls.READ.get(name, upper_token)(line.token(i)))
+                      for i, name in enumerate(cls.OPERANDS, 1))
+        if 'keyword' in cls._signature.parameters:
+            values['keyword'] = keyword
+        return cls(extra=line.rest(len(cls.OPERANDS) + 1), **values)
+
     def tokens(self, masked=False):
-        raise NotImplementedError
+        values = [getattr(self, name) for name in self.OPERANDS]
+        return self._tail([self.keyword] + [str(v) for v in values if v is not None and v != ''])
 
     def canonical(self, masked=False):
         """Canonical records, each a list of tokens."""
         return [self.tokens(masked)]
 
     def describe(self):
-        return self.keyword
+        if self.DESCRIBED_BY is None:
+            return self.keyword
+        return '%s %s' % (self.keyword, getattr(self, self.DESCRIBED_BY))
 
     # -- common behaviour --------------------------------------------------
     def _tail(self, toks):
@@ -135,27 +199,20 @@ class Verbatim(Statement):
 class User(Statement):
     """USER or IDENTITY: userid password [storage [max_storage [privileges [more...]]]]."""
 
-    def __init__(self, userid, password=None, storage=None, max_storage=None, privileges=None,
-                 keyword='USER', extra=''):
-        Statement.__init__(self)
-        self.keyword = keyword
-        self.userid = userid
-        self.password = password
-        self.storage = storage
-        self.max_storage = max_storage
-        self.privileges = privileges
-        self.extra = extra
+    OPERANDS = ('userid', 'password', 'storage', 'max_storage', 'privileges')
+    READ = {'password': lambda token: token}
+    ARGS = OPERANDS + ('keyword', 'extra')
+    DEFAULTS = {'keyword': 'USER'}
+    MIN_OPERANDS, MISSING = 1, 'no user ID'
+    DESCRIBED_BY = 'userid'
 
     @property
     def kind(self):
         return 'USER'
 
     @classmethod
-    def parse(cls, line, keyword):
-        if len(line) < 2:
-            raise InputError('no user ID')
-        st = cls(line.upper(1), line.tokens[2] if len(line) > 2 else None,
-                 line.upper(3), line.upper(4), line.upper(5), keyword, line.rest(6))
+    def _parse(cls, line, keyword):
+        st = super()._parse(line, keyword)
         st._raw_secret = (2,) if len(line) > 2 else ()
         return st
 
@@ -171,52 +228,25 @@ class User(Statement):
             toks.append(MASK if masked and i == 0 else value)
         return self._tail(toks)
 
-    def describe(self):
-        return '%s %s' % (self.keyword, self.userid)
-
 
 class Header(Statement):
     """PROFILE name or SUBCONFIG name (the first statement of those entries)."""
 
-    def __init__(self, keyword, name, extra=''):
-        Statement.__init__(self)
-        self.keyword = keyword
-        self.name = name
-        self.extra = extra
+    OPERANDS = ('name',)
+    ARGS = ('keyword', 'name', 'extra')
+    REQUIRED, MIN_OPERANDS, MISSING = 2, 1, 'no name'
+    DESCRIBED_BY = 'name'
 
     @property
     def kind(self):
         return 'USER'
 
-    @classmethod
-    def parse(cls, line, keyword):
-        if len(line) < 2:
-            raise InputError('no name')
-        return cls(keyword, line.upper(1), line.rest(2))
-
-    def tokens(self, masked=False):
-        return self._tail([self.keyword, self.name])
-
-    def describe(self):
-        return '%s %s' % (self.keyword, self.name)
-
 
 class _OneValue(Statement):
     """A statement with one operand: INCLUDE, STORAGE, MAXSTORAGE, CLASS."""
 
-    def __init__(self, value, extra=''):
-        Statement.__init__(self)
-        self.value = value
-        self.extra = extra
-
-    @classmethod
-    def parse(cls, line, keyword):
-        if len(line) < 2:
-            raise InputError('no operand')
-        return cls(line.upper(1), line.rest(2))
-
-    def tokens(self, masked=False):
-        return self._tail([self.keyword, self.value])
+    OPERANDS = ('value',)
+    MIN_OPERANDS, MISSING = 1, 'no operand'
 
 
 class Include(_OneValue):
@@ -239,26 +269,14 @@ class Machine(Statement):
     """MACHINE mode [max_cpus]."""
 
     keyword = 'MACHINE'
-
-    def __init__(self, mode, max_cpus=None, extra=''):
-        Statement.__init__(self)
-        self.mode = mode
-        self.max_cpus = max_cpus
-        self.extra = extra
+    OPERANDS = ('mode', 'max_cpus')
+    MIN_OPERANDS, MISSING = 1, 'no mode'
 
     @classmethod
-    def parse(cls, line, keyword):
-        if len(line) < 2:
-            raise InputError('no mode')
+    def _parse(cls, line, keyword):
         if len(line) > 2 and DEC_RE.match(line.tokens[2]):
             return cls(line.upper(1), int(line.tokens[2]), line.rest(3))
         return cls(line.upper(1), None, line.rest(2))
-
-    def tokens(self, masked=False):
-        toks = [self.keyword, self.mode]
-        if self.max_cpus is not None:
-            toks.append(str(self.max_cpus))
-        return self._tail(toks)
 
     def to_dict(self):
         return {'mode': self.mode, 'max_cpus': self.max_cpus}
@@ -268,16 +286,10 @@ class Cpu(Statement):
     """CPU address [BASE] [CPUID id] [DEDICATE|NODEDICATE] [CRYPTO|NOCRYPTO] [TYPE type]."""
 
     keyword = 'CPU'
-
-    def __init__(self, address, base=False, cpuid=None, dedicate=None, crypto=None, cpu_type=None, extra=''):
-        Statement.__init__(self)
-        self.address = address
-        self.base = base
-        self.cpuid = cpuid
-        self.dedicate = dedicate
-        self.crypto = crypto
-        self.type = cpu_type
-        self.extra = extra
+    ARGS = ('address', 'base', 'cpuid', 'dedicate', 'crypto', 'cpu_type', 'extra')
+    DEFAULTS, RENAMED = {'base': False}, {'cpu_type': 'type'}
+    MIN_OPERANDS, MISSING = 1, 'no CPU address'
+    DESCRIBED_BY = 'address'
 
     @staticmethod
     def norm_address(token):
@@ -286,9 +298,7 @@ class Cpu(Statement):
         return str(token).upper().zfill(2)
 
     @classmethod
-    def parse(cls, line, keyword):
-        if len(line) < 2:
-            raise InputError('no CPU address')
+    def _parse(cls, line, keyword):
         st = cls(cls.norm_address(line.tokens[1]))
         i = 2
         while i < len(line):
@@ -321,9 +331,6 @@ class Cpu(Statement):
             toks += ['TYPE', self.type]
         return self._tail(toks)
 
-    def describe(self):
-        return 'CPU %s' % self.address
-
     def to_dict(self):
         return {'address': self.address, 'base': self.base, 'type': self.type, 'cpuid': self.cpuid,
                 'dedicate': self.dedicate, 'crypto': self.crypto}
@@ -333,15 +340,11 @@ class Command(Statement):
     """COMMAND text (the CP command, kept as written)."""
 
     keyword = 'COMMAND'
-
-    def __init__(self, text):
-        Statement.__init__(self)
-        self.text = text
+    ARGS = ('text',)
+    MIN_OPERANDS, MISSING = 1, 'no command'
 
     @classmethod
-    def parse(cls, line, keyword):
-        if len(line) < 2:
-            raise InputError('no command')
+    def _parse(cls, line, keyword):
         return cls(line.rest(1))
 
     def tokens(self, masked=False):
@@ -352,17 +355,11 @@ class Ipl(Statement):
     """IPL device|sysname [LOADPARM loadparm] [PARM text]."""
 
     keyword = 'IPL'
-
-    def __init__(self, device, loadparm=None, parm=None):
-        Statement.__init__(self)
-        self.device = device
-        self.loadparm = loadparm
-        self.parm = parm
+    ARGS = ('device', 'loadparm', 'parm')
+    MIN_OPERANDS, MISSING = 1, 'no device or system name'
 
     @classmethod
-    def parse(cls, line, keyword):
-        if len(line) < 2:
-            raise InputError('no device or system name')
+    def _parse(cls, line, keyword):
         st = cls(maybe_vdev(line.tokens[1]))
         i = 2
         while i < len(line):
@@ -393,36 +390,27 @@ class Loaddev(Statement):
     """LOADDEV keyword value (PORTNAME, LUN, BOOTPROG, BR_LBA, SCPDATA...); the value is kept as written."""
 
     keyword = 'LOADDEV'
-
-    def __init__(self, key, value=''):
-        Statement.__init__(self)
-        self.key = key
-        self.value = value
+    OPERANDS = ARGS = ('key', 'value')
+    DEFAULTS = {'value': ''}
+    MIN_OPERANDS, MISSING = 1, 'no operand'
 
     @classmethod
-    def parse(cls, line, keyword):
-        if len(line) < 2:
-            raise InputError('no operand')
+    def _parse(cls, line, keyword):
         return cls(line.upper(1), line.rest(2))
-
-    def tokens(self, masked=False):
-        return [self.keyword, self.key] + ([self.value] if self.value else [])
 
 
 class Logonby(Statement):
     """LOGONBY userid... (several statements add up, at most 8 user IDs in all)."""
 
     keyword = 'LOGONBY'
+    ARGS = ('userids', 'extra')
+    MIN_OPERANDS, MISSING = 1, 'no user ID'
 
     def __init__(self, userids, extra=''):
-        Statement.__init__(self)
-        self.userids = list(userids)
-        self.extra = extra
+        Statement.__init__(self, list(userids), extra)
 
     @classmethod
-    def parse(cls, line, keyword):
-        if len(line) < 2:
-            raise InputError('no user ID')
+    def _parse(cls, line, keyword):
         return cls([t.upper() for t in line.tokens[1:]])
 
     def tokens(self, masked=False):
@@ -433,13 +421,14 @@ class Option(Statement):
     """OPTION option... (kept as a token list; several statements add up)."""
 
     keyword = 'OPTION'
+    ARGS = ('options',)
+    REQUIRED = 1
 
     def __init__(self, options):
-        Statement.__init__(self)
-        self.options = list(options)
+        Statement.__init__(self, list(options))
 
     @classmethod
-    def parse(cls, line, keyword):
+    def _parse(cls, line, keyword):
         return cls([t.upper() for t in line.tokens[1:]])
 
     def tokens(self, masked=False):
@@ -450,15 +439,11 @@ class Share(Statement):
     """SHARE ABSOLUTE|RELATIVE value [more...] (ABS and REL are read too)."""
 
     keyword = 'SHARE'
-
-    def __init__(self, share_type, value=None, extra=''):
-        Statement.__init__(self)
-        self.share_type = share_type
-        self.value = value
-        self.extra = extra
+    OPERANDS = ('share_type', 'value')
+    REQUIRED = 1
 
     @classmethod
-    def parse(cls, line, keyword):
+    def _parse(cls, line, keyword):
         tok = line.upper(1) or ''
         if is_keyword(tok, 'ABSOLUTE', 3):
             share_type = 'ABSOLUTE'
@@ -468,12 +453,6 @@ class Share(Statement):
             raise InputError('expected ABSOLUTE or RELATIVE, not %r' % tok)
         return cls(share_type, line.upper(2), line.rest(3))
 
-    def tokens(self, masked=False):
-        toks = [self.keyword, self.share_type]
-        if self.value:
-            toks.append(self.value)
-        return self._tail(toks)
-
     def to_dict(self):
         return {'type': self.share_type, 'value': self.value, 'more': self.extra or None}
 
@@ -482,24 +461,8 @@ class Account(Statement):
     """ACCOUNT number [distribution]."""
 
     keyword = 'ACCOUNT'
-
-    def __init__(self, number, distribution=None, extra=''):
-        Statement.__init__(self)
-        self.number = number
-        self.distribution = distribution
-        self.extra = extra
-
-    @classmethod
-    def parse(cls, line, keyword):
-        if len(line) < 2:
-            raise InputError('no account number')
-        return cls(line.upper(1), line.upper(2), line.rest(3))
-
-    def tokens(self, masked=False):
-        toks = [self.keyword, self.number]
-        if self.distribution:
-            toks.append(self.distribution)
-        return self._tail(toks)
+    OPERANDS = ('number', 'distribution')
+    MIN_OPERANDS, MISSING = 1, 'no account number'
 
     def to_dict(self):
         return {'number': self.number, 'distribution': self.distribution}

@@ -5,10 +5,11 @@
 tokens, masking, and the checks of operand values the statements share.
 
 ``Line`` is how every statement parser sees its record; ``mask_tokens``
-hides passwords in a record kept as written; ``hex_vdev``, ``decimal`` and
-``maybe_vdev`` read operands (ValueError when one is not what it must be);
-``check_password``, ``mdisk_mode``, ``storage_text``, ``vlan_tokens``
-check values a change brings in.  Nothing here knows a statement class.
+hides passwords in a record kept as written; ``upper_token``,
+``hex_vdev``, ``decimal`` and ``maybe_vdev`` read operands (ValueError
+when one is not what it must be); ``check_password``, ``mdisk_mode``,
+``storage_text``, ``vlan_tokens`` check values a change brings in.
+Nothing here knows a statement class.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -50,14 +51,23 @@ class Line:
     def __len__(self):
         return len(self.tokens)
 
+    def token(self, i):
+        """Token ``i`` as written (None past the end)."""
+        return self.tokens[i] if i < len(self.tokens) else None
+
     def upper(self, i):
-        return self.tokens[i].upper() if i < len(self.tokens) else None
+        return upper_token(self.token(i))
 
     def rest(self, i):
         """The text from token ``i`` to the end, as written ('' past the end)."""
         if i >= len(self.matches):
             return ''
         return self.text[self.matches[i].start():].rstrip()
+
+
+def upper_token(token):
+    """``token`` in upper case (None stays None)."""
+    return token.upper() if token is not None else None
 
 
 def mask_tokens(text, positions):

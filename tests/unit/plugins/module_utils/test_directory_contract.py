@@ -4,6 +4,8 @@
 written, placement, pool (AUTOG) disks, NIC ids, LOADDEV/SHARE/comments and
 the devices an entry defines."""
 
+import inspect
+
 import pytest
 
 from ansible_collections.zvm.cloud.plugins.module_utils import directory
@@ -47,6 +49,53 @@ def test_tokens_as_written():
         ['LINK', 'maint', '190', '190', 'RR']
     assert directory.tokens_as_written(directory.Mdisk('0100', '3390', 10, 1, 'VOL1', 'MR')) == \
         ['MDISK', '0100', '3390', '1', '10', 'VOL1', 'MR']
+
+
+# -- statement constructors (declared with ARGS/OPERANDS, done by Statement) ---------------
+
+@pytest.mark.parametrize('name, signature', [
+    ('User', "(userid, password=None, storage=None, max_storage=None, privileges=None, keyword='USER', extra='')"),
+    ('Header', "(keyword, name, extra='')"),
+    ('Machine', "(mode, max_cpus=None, extra='')"),
+    ('Cpu', "(address, base=False, cpuid=None, dedicate=None, crypto=None, cpu_type=None, extra='')"),
+    ('Loaddev', "(key, value='')"),
+    ('Logonby', "(userids, extra='')"),
+    ('Share', "(share_type, value=None, extra='')"),
+    ('Mdisk', "(vdev, devtype, size=None, start=None, volser=None, mode=None, disk_type='perm', rdev=None, "
+              "read_password=None, write_password=None, multi_password=None, extra='', pool=None)"),
+    ('Nicdef', "(vdev, nic_type=None, devices=None, lan_owner=None, lan_name=None, chpid=None, macid=None, "
+               "vlan=None, port_type=None, port_number=None, promiscuous=None, pquplinktx=None, extra='')"),
+    ('Link', "(user, vdev1, vdev2, mode=None, extra='')"),
+    ('Console', "(vdev, devtype, spool_class=None, extra='')"),
+    ('Comment', "(text='')"),
+])
+def test_constructor_signatures(name, signature):
+    assert str(inspect.signature(getattr(directory, name))) == signature
+
+
+def test_constructor_arguments_become_attributes():
+    cpu = directory.Cpu('01', cpu_type='IFL')
+    assert (cpu.address, cpu.base, cpu.type, cpu.extra) == ('01', False, 'IFL', '')
+    nic = directory.Nicdef('1000', 'QDIO', 4, extra='X')
+    assert (nic.type, nic.devices, nic.vlan, nic.extra) == ('QDIO', 4, None, 'X')
+    assert directory.Logonby(iter(['A'])).userids == ['A']
+    assert directory.Link('MAINT', '0190', '0191', 'RR').lines() == ['LINK MAINT 0190 0191 RR']
+    for args, kwargs in [((), {}), (('ESA', 4, '', 'more'), {}), (('ESA',), {'cpus': 4}), (('ESA',), {'mode': 'XA'})]:
+        with pytest.raises(TypeError):
+            directory.Machine(*args, **kwargs)
+
+
+@pytest.mark.parametrize('record, message', [
+    ('MACHINE', 'no mode'),
+    ('LINK MAINT 0190', 'too few operands'),
+    ('LINK MAINT 0190 XYZ12', "vdev 'XYZ12' is not 1 to 4 hexadecimal digits"),
+    ('ACCOUNT', 'no account number'),
+    ('DEDICATE 0600', 'too few operands'),
+    ('USER', 'no user ID'),
+])
+def test_operand_checks(record, message):
+    st, warning = directory.parse_statement(record)
+    assert isinstance(st, directory.Verbatim) and warning.endswith(message)
 
 
 # -- placing statements ------------------------------------------------------------------
@@ -268,3 +317,20 @@ def test_device_conflict(vdev, count, conflict):
 def test_device_conflict_checks_the_vdev():
     with pytest.raises(ValueError, match='vdev'):
         entry().device_conflict('XYZ1')
+
+
+def test_restore_statements_undoes_only_those_kinds():
+    before = directory.parse(['USER LINUX01 PASSW0RD 1G 2G G', 'INCLUDE IBMDFLT', 'CPU 00 BASE',
+                              'IPL 0100 PARM AUTOCR', 'LOGONBY MAINT', 'MDISK 0100 3390 1 100 LX0100 MR'])
+    after = before.copy()
+    after.set_storage('4G')
+    after.set_cpus(2)
+    after.set_ipl('0200')
+    after.set_logonby(['OPERATOR'])
+    after.add_mdisk('0101', '3390', 50, start=200, volser='LX0100')
+    changes = directory.diff(before, after)
+    kinds = set(c["statement"].split()[0] for c in changes if not c["statement"].startswith("MDISK"))
+    assert after.restore_statements(before, kinds) is True
+    assert [r.rstrip() for r in after.records()] == [r.rstrip() for r in before.records()] + [
+        'MDISK 0101 3390 200 50 LX0100 MR']
+    assert after.restore_statements(before, kinds) is False
