@@ -8,30 +8,16 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    """The attributes of zvm.cloud modules.
+    """The check-mode and diff-mode attributes of zvm.cloud modules.
 
-    Every module takes ``zvm.cloud.attributes`` (action group, platform) and
-    one of ``zvm.cloud.attributes.changes`` (modules that change things:
-    check mode predicts, diff mode shows before and after) or
-    ``zvm.cloud.attributes.facts`` (read-only modules).  A module may give
-    an attribute a description of its own.
+    ``zvm.cloud.attributes`` is for modules that change things (check mode
+    predicts, diff mode shows before and after), ``zvm.cloud.attributes.facts``
+    for read-only modules; the action group and the platform come with
+    ``zvm.cloud.smapi``.  A module may give an attribute a description of
+    its own.
     """
 
     DOCUMENTATION = r'''
-attributes:
-  action_group:
-    description: Use C(group/zvm.cloud.zvm) in C(module_defaults) to set the connection options once for
-      every zvm.cloud module of a play.
-    support: full
-    membership:
-      - zvm.cloud.zvm
-  platform:
-    description: Target platform the module manages.
-    support: full
-    platforms: IBM z/VM (over SMAPI)
-'''
-
-    CHANGES = r'''
 attributes:
   check_mode:
     description: Predicts exactly what would change, and what the result would be, without any SMAPI write.

@@ -10,10 +10,12 @@ __metaclass__ = type
 class ModuleDocFragment(object):
     """SMAPI connection options.
 
-    Modules use ``zvm.cloud.smapi``; the inventory plugin, which resolves
-    options from the environment itself, uses ``zvm.cloud.smapi.plugins``.
-    Both must match the table in plugins/module_utils/connection.py (the
-    modules' argument spec); tests/unit/plugins/test_doc_fragments.py checks.
+    Modules use ``zvm.cloud.smapi``, which also gives them the attributes
+    every module connecting through SMAPI shares (the action group and the
+    platform); the inventory plugin, which resolves options from the
+    environment itself, uses ``zvm.cloud.smapi.plugins``.  The options must
+    match the table in plugins/module_utils/connection.py (the modules'
+    argument spec); tests/unit/plugins/test_doc_fragments.py checks.
     """
 
     DOCUMENTATION = r'''
@@ -63,6 +65,17 @@ options:
         the environment variable E(ZVM_SMAPI_TIMEOUT) is used."
     type: int
     default: 300
+attributes:
+  action_group:
+    description: Use C(group/zvm.cloud.zvm) in C(module_defaults) to set the connection options once for
+      every zvm.cloud module of a play.
+    support: full
+    membership:
+      - zvm.cloud.zvm
+  platform:
+    description: Target platform the module manages.
+    support: full
+    platforms: IBM z/VM (over SMAPI)
 '''
 
     PLUGINS = r'''

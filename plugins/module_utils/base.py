@@ -46,12 +46,27 @@ def error_result(exc):
     return str(exc).replace('\n', ' '), extra
 
 
+class State:
+    """What a run read, or predicts: named fields, and ``having(**changes)``
+    for a copy with some of them changed."""
+
+    def __init__(self, **fields):
+        self.__dict__.update(fields)
+
+    def having(self, **changes):
+        fields = dict(self.__dict__)
+        fields.update(changes)
+        return State(**fields)
+
+
 class Plan:
     """What a run will do, decided before anything is written.
 
     ``actions``   one line per change, in order (the result's ``actions``);
-    ``steps``     (func, actions) pairs that ``Run.apply`` carries out in
+    ``steps``     (func, actions, undo) that ``Run.apply`` carries out in
                   order; a step's actions count as done once it returns;
+                  ``undo`` (or None: the change is kept) reverses a step
+                  that completed when a later one fails;
     ``predicted`` the resource as it will be afterwards (check mode's answer);
     ``notes``     warnings for the user (a MACID that applies at next logon,
                   a rollback that could not be made, ...);
@@ -69,17 +84,17 @@ class Plan:
     def changed(self):
         return bool(self.actions)
 
-    def add(self, action, step=None):
+    def add(self, action, step=None, undo=None):
         """One change; ``step`` (no arguments) makes it, or None when a
-        later step makes it too."""
+        later step makes it too; ``undo`` reverses it."""
         self.actions.append(action)
         if step is not None:
-            self.steps.append((step, [action]))
+            self.steps.append((step, [action], undo))
 
-    def add_step(self, step, actions):
+    def add_step(self, step, actions, undo=None):
         """One step that makes several changes at once."""
         self.actions.extend(actions)
-        self.steps.append((step, list(actions)))
+        self.steps.append((step, list(actions), undo))
 
     def note(self, text):
         if text not in self.notes:
@@ -133,11 +148,34 @@ class Run:
         raise NotImplementedError
 
     def apply(self, plan):
-        for step, actions in plan.steps:
+        """Run the steps in order.  When one fails, the steps that completed
+        are undone in reverse order where they can be (``undo``); ``actions``
+        then lists only what was done and kept, ``rollback`` what was undone
+        and what could not be, and ``failed_actions`` the failed step."""
+        completed = []
+        for step, actions, undo in plan.steps:
             self.failed_actions = actions
-            step()
+            try:
+                step()
+            except Exception:
+                self._undo(completed)
+                raise
             self.failed_actions = []
             self.done.extend(actions)
+            completed.append((actions, undo))
+
+    def _undo(self, completed):
+        for actions, undo in reversed(completed):
+            if undo is None:
+                continue        # kept, and still listed in actions
+            try:
+                undo()
+            except Exception as e:  # pylint: disable=broad-except
+                self.rollback.append('could not undo %s: %s' % ('; '.join(actions), str(e).replace('\n', ' ')))
+                continue
+            self.rollback.append('undone: %s' % '; '.join(actions))
+            for action in actions:
+                self.done.remove(action)
 
     def reread(self, state, plan):
         return self.read()

@@ -24,7 +24,6 @@ author:
   - zvm.cloud maintainers (@zvm-cloud)
 extends_documentation_fragment:
   - zvm.cloud.smapi
-  - zvm.cloud.attributes
   - zvm.cloud.attributes.facts
 options:
   gather_subset:

@@ -28,7 +28,6 @@ author:
 extends_documentation_fragment:
   - zvm.cloud.smapi
   - zvm.cloud.attributes
-  - zvm.cloud.attributes.changes
   - zvm.cloud.nic.guest
 attributes:
   diff_mode:
@@ -160,8 +159,6 @@ options:
 notes:
   - Memory, CPU, IPL and profile changes to a running guest take effect at its next logon; the result
     then has RV(restart_required=true). New disks are also added to a running guest's active configuration.
-  - All modules of this collection share the action group C(zvm.cloud.zvm), so the connection options
-    can be set once per play with C(module_defaults).
 seealso:
   - module: zvm.cloud.zvm_facts
   - module: zvm.cloud.zvm_nic
@@ -278,11 +275,11 @@ smapi_calls:
 '''
 
 from ansible_collections.zvm.cloud.plugins.module_utils import directory, validation
-from ansible_collections.zvm.cloud.plugins.module_utils.base import Plan, Run, run_module
+from ansible_collections.zvm.cloud.plugins.module_utils.base import Plan, Run, State, run_module
 from ansible_collections.zvm.cloud.plugins.module_utils.operations import adapters, disks, entries, power
 from ansible_collections.zvm.cloud.plugins.module_utils.planners import disks as disk_specs
 from ansible_collections.zvm.cloud.plugins.module_utils.planners import guests, nics
-from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import SDKInvalidInputFormat
+from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import SDKConflictError, SDKInvalidInputFormat
 
 # seconds between power-state polls while a soft stop completes
 DEFAULT_POLL_INTERVAL = 10
@@ -319,17 +316,11 @@ def argument_spec():
     )
 
 
-class GuestState:
+def guest_state(name, entry, power_state=None, paused=None, adapters=None):
     """The guest as read: its directory entry (None when it has none), its
     power state, whether it is paused (read when the declared state makes
     it matter) and its running NICs (read when NICs are declared)."""
-
-    def __init__(self, name, entry, power_state=None, paused=None, adapters=None):
-        self.name = name
-        self.entry = entry
-        self.power = power_state
-        self.paused = paused
-        self.adapters = adapters
+    return State(name=name, entry=entry, power=power_state, paused=paused, adapters=adapters)
 
 
 class GuestRun(Run):
@@ -365,21 +356,21 @@ class GuestRun(Run):
         name = self.name()
         entry = entries.query(self.session, name)
         if entry is None:
-            return GuestState(name, None)
+            return guest_state(name, None)
         if self.p['state'] == 'absent':
-            return GuestState(name, entry, power.status(self.session, name))
+            return guest_state(name, entry, power.status(self.session, name))
         power_state, paused = self.read_power(name)
         running = None
         if self.p['nics'] is not None and power_state == power.ON:
             running = adapters.query(self.session, name)
-        return GuestState(name, entry, power_state, paused, running)
+        return guest_state(name, entry, power_state, paused, running)
 
     def reread(self, state, plan):
         if self.p['state'] == 'absent':
-            return GuestState(state.name, None)
+            return guest_state(state.name, None)
         entry = entries.require(self.session, state.name)
         power_state, paused = self.read_power(state.name)
-        return GuestState(state.name, entry, power_state, paused)
+        return guest_state(state.name, entry, power_state, paused)
 
     # -- plan ------------------------------------------------------------------------------------
     def plan(self, state):
@@ -390,7 +381,7 @@ class GuestRun(Run):
         return self.plan_update(state)
 
     def plan_absent(self, state):
-        plan = Plan(GuestState(state.name, None))
+        plan = Plan(guest_state(state.name, None))
         if state.entry is None:
             return plan
         if state.power == power.ON:
@@ -468,7 +459,7 @@ class GuestRun(Run):
         plan.add_step(lambda: self.sdk.create_guest_entry(entry, specs, rollback=self.rollback),
                       ['create guest %s' % name] + [guests.describe_disk(s) for s in specs] + nic_actions)
         power_state, paused = self.plan_power(plan, name, power.OFF, None)
-        plan.predicted = GuestState(name, predicted, power_state, paused)
+        plan.predicted = guest_state(name, predicted, power_state, paused)
         return plan
 
     def plan_update(self, state):
@@ -488,25 +479,36 @@ class GuestRun(Run):
         plan = Plan()
         nic_plans = self.plan_nics(plan, name, before, predicted, state.adapters)
         restart = False
+        # Reversible steps first, each with its undo; deleting disks (their
+        # data is gone) and power changes come last and are kept.
         if settings_changed:
+            kinds = set(c['statement'].split()[0] for c in changes)
             plan.add(guests.settings_summary(changes),
-                     lambda: entries.modify(self.session, name, lambda e: guests.apply_settings(e, p)))
+                     lambda: entries.modify(self.session, name, lambda e: guests.apply_settings(e, p)),
+                     undo=lambda: entries.modify(self.session, name, lambda e: e.restore_statements(before, kinds)))
             restart = state.power == power.ON and guests.restart_needed(changes)
         if to_create:
             running = state.power == power.ON
             plan.add_step(lambda: self.sdk.create_disk_specs(name, to_create, active=running, rollback=self.rollback),
-                          [guests.describe_disk(s) for s in to_create])
+                          [guests.describe_disk(s) for s in to_create],
+                          undo=lambda: self.sdk.guest_delete_disks(name, [s['vdev'] for s in to_create]))
+        for n in nic_plans:
+            plan.add_step(lambda n=n: self.sdk.nic_apply(name, n, rollback=self.rollback), n.actions,
+                          undo=lambda n=n: self.revert_nic(name, n))
         if to_delete:
             plan.add_step(lambda: self.sdk.guest_delete_disks(name, to_delete),
                           ['delete disk %s' % vdev for vdev in to_delete])
-        for n in nic_plans:
-            plan.add_step(lambda n=n: self.sdk.nic_apply(name, n, rollback=self.rollback), n.actions)
         power_state, paused = self.plan_power(plan, name, state.power, state.paused)
         if p['state'] == 'restarted':
             restart = False
         plan.result['restart_required'] = restart
-        plan.predicted = GuestState(name, predicted, power_state, paused)
+        plan.predicted = guest_state(name, predicted, power_state, paused)
         return plan
+
+    def revert_nic(self, name, nic_plan):
+        """Undo a NIC plan that was applied (its lines go to ``rollback``)."""
+        if not self.sdk.nic_revert(name, nic_plan, rollback=self.rollback):
+            raise SDKConflictError('NIC %s of %s was not undone completely (see rollback)' % (nic_plan.vdev, name))
 
     def check_pools(self, specs):
         """Fail before any write when a pool does not exist."""

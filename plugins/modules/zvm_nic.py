@@ -29,7 +29,6 @@ author:
 extends_documentation_fragment:
   - zvm.cloud.smapi
   - zvm.cloud.attributes
-  - zvm.cloud.attributes.changes
   - zvm.cloud.nic
 attributes:
   diff_mode:
@@ -58,8 +57,6 @@ options:
     type: bool
     default: false
 notes:
-  - All modules of this collection share the action group C(zvm.cloud.zvm), so the connection options
-    can be set once per play with C(module_defaults).
   - The VLAN of a running guest's NIC comes from its grant on the switch (M(zvm.cloud.zvm_vswitch)).
 seealso:
   - module: zvm.cloud.zvm_vswitch
@@ -154,7 +151,8 @@ smapi_calls:
   type: dict
   sample: {reads: 2, writes: 0}
 failed_actions:
-  description: The changes of the step that failed.
+  description: The changes of the step that failed; the directory NIC is one step, and with O(active=true)
+    each change to the running guest's NIC is one more.
   returned: failure
   type: list
   elements: str
@@ -162,7 +160,7 @@ failed_actions:
 '''
 
 from ansible_collections.zvm.cloud.plugins.module_utils import validation
-from ansible_collections.zvm.cloud.plugins.module_utils.base import Plan, Run, run_module
+from ansible_collections.zvm.cloud.plugins.module_utils.base import Plan, Run, State, run_module
 from ansible_collections.zvm.cloud.plugins.module_utils.operations import adapters, entries
 from ansible_collections.zvm.cloud.plugins.module_utils.planners import nics
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import SDKObjectNotExistError
@@ -178,17 +176,6 @@ def argument_spec():
     return spec
 
 
-class NicState:
-    """The NIC as read: the guest's directory entry and, with active, its
-    running NICs (None when it is not logged on)."""
-
-    def __init__(self, guest, spec, entry, running):
-        self.guest = guest
-        self.spec = spec
-        self.entry = entry
-        self.running = running
-
-
 class NicRun(Run):
     """read -> plan -> apply -> re-read -> report for one NIC."""
 
@@ -200,11 +187,11 @@ class NicRun(Run):
         if entry is None:
             raise SDKObjectNotExistError('guest: %s has no directory entry' % guest, rs=2)
         running = adapters.query(self.session, guest) if p['active'] else None
-        return NicState(guest, spec, entry, running)
+        return State(guest=guest, spec=spec, entry=entry, running=running)    # running: None when not asked
 
     def plan(self, state):
         nic_plan = nics.plan(state.entry, state.spec, state.running)
-        plan = Plan(predicted=NicState(state.guest, state.spec, nic_plan.entry_after, state.running))
+        plan = Plan(predicted=state.having(entry=nic_plan.entry_after))
         if nic_plan.changed:
             for warning in nics.check_vswitches(self.session, state.guest, [nic_plan]):
                 plan.note(warning)
@@ -219,7 +206,7 @@ class NicRun(Run):
         return plan
 
     def reread(self, state, plan):
-        return NicState(state.guest, state.spec, entries.require(self.session, state.guest), state.running)
+        return state.having(entry=entries.require(self.session, state.guest))
 
     def report(self, state, plan, after):
         return {'nic': nics.view(after.entry, state.spec['vdev']), 'lock_waits': self.sdk.lock_waits()}

@@ -30,7 +30,6 @@ author:
 extends_documentation_fragment:
   - zvm.cloud.smapi
   - zvm.cloud.attributes
-  - zvm.cloud.attributes.changes
 attributes:
   diff_mode:
     support: full
@@ -140,9 +139,6 @@ options:
         tasks that each list only some users of the same switch.
     type: bool
     default: false
-notes:
-  - All modules of this collection share the action group C(zvm.cloud.zvm), so the connection options
-    can be set once per play with C(module_defaults).
 seealso:
   - module: zvm.cloud.zvm_nic
   - module: zvm.cloud.zvm_guest
@@ -233,7 +229,8 @@ smapi_calls:
   type: dict
   sample: {reads: 1, writes: 0}
 failed_actions:
-  description: The changes of the step that failed.
+  description: The changes of the step that failed; creating or changing the switch is one step, each grant,
+    revoke or coupling one more.
   returned: failure
   type: list
   elements: str
@@ -241,7 +238,7 @@ failed_actions:
 '''
 
 from ansible_collections.zvm.cloud.plugins.module_utils import validation
-from ansible_collections.zvm.cloud.plugins.module_utils.base import Plan, Run, run_module
+from ansible_collections.zvm.cloud.plugins.module_utils.base import Plan, Run, State, run_module
 from ansible_collections.zvm.cloud.plugins.module_utils.operations import adapters
 from ansible_collections.zvm.cloud.plugins.module_utils.operations import vswitches as vswitch_ops
 from ansible_collections.zvm.cloud.plugins.module_utils.planners import vswitches
@@ -274,21 +271,6 @@ def argument_spec():
     )
 
 
-class VswitchState:
-    """The declaration (name, attributes, grants) and the switch as read
-    (``vswitches.observe``: attributes, grants, coupled NICs; None when it
-    does not exist)."""
-
-    def __init__(self, name, declared, grants, switch):
-        self.name = name
-        self.declared = declared
-        self.grants = grants
-        self.switch = switch
-
-    def having(self, switch):
-        return VswitchState(self.name, self.declared, self.grants, switch)
-
-
 class VswitchRun(Run):
     """read -> plan -> apply -> re-read -> report for one switch."""
 
@@ -301,15 +283,15 @@ class VswitchRun(Run):
         name = validation.vswitch_name(self.p['name'], 'name')
         declared = vswitches.normalize(self.p)
         grants = vswitches.normalize_grants(self.p['grants'])
-        return VswitchState(name, declared, grants, self.observe(name))
+        return State(name=name, declared=declared, grants=grants, switch=self.observe(name))
 
     def reread(self, state, plan):
-        return state.having(self.observe(state.name))
+        return state.having(switch=self.observe(state.name))
 
     # -- plan ---------------------------------------------------------------------------
     def plan(self, state):
         if self.p['state'] == 'absent':
-            plan = Plan(predicted=state.having(None))
+            plan = Plan(predicted=state.having(switch=None))
             if state.switch is not None:
                 plan.add('delete vswitch %s' % state.name,
                          lambda: vswitch_ops.delete(self.session, state.name, self.p['persist']))
@@ -346,8 +328,8 @@ class VswitchRun(Run):
                     self.rollback.append('could not delete vswitch %s again after a grant failed: %s' % (name, e))
                 raise
 
-        plan = Plan(predicted=state.having({'name': name, 'attributes': attrs, 'grants': after_grants,
-                                            'coupled': {}}))
+        plan = Plan(predicted=state.having(switch={'name': name, 'attributes': attrs, 'grants': after_grants,
+                                                   'coupled': {}}))
         plan.add_step(create, [action] + [vswitches.describe_op(name, op) for op in ops])
         return plan
 
@@ -356,7 +338,7 @@ class VswitchRun(Run):
         state = self.read()
         if state.switch is None:
             raise SDKConflictError('vswitch %s: SMAPI says it exists already, but it cannot be read' % name, rs=36)
-        for step, _actions in self.plan_update(state).steps:
+        for step, _actions, _undo in self.plan_update(state).steps:
             step()
 
     def plan_update(self, state):
@@ -370,8 +352,8 @@ class VswitchRun(Run):
         vswitches.check_grants(state.grants, attrs, before['grants'])
         ops, after_grants = vswitches.plan_grants(state.grants, before['grants'], before['coupled'],
                                                   self.p['purge_grants'])
-        plan = Plan(predicted=state.having({'name': name, 'attributes': attrs, 'grants': after_grants,
-                                            'coupled': before['coupled']}))
+        plan = Plan(predicted=state.having(switch={'name': name, 'attributes': attrs, 'grants': after_grants,
+                                                   'coupled': before['coupled']}))
         for item in unverified:
             plan.note('vswitch %s: the declared %s is not compared' % (name, item))
         plan.result['changes'] = [{'attribute': a, 'before': b, 'after': n} for a, b, n in changes]

@@ -208,6 +208,23 @@ def _nic_step(session, userid, vdev, step):
         raise SDKInternalError('unknown NIC step %r' % (kind,))
 
 
+def _nic_undo(session, userid, plan, done, notes):
+    """Undo the ``done`` steps of a NIC plan: the running guest's in reverse,
+    then the directory NIC back to the plan's snapshot; a line in ``notes``
+    for each undo or each that failed."""
+    for step in reversed([s for s in done if s[0].startswith('active_')]):
+        try:
+            _nic_undo_active(session, userid, plan, step)
+        except Exception as e:  # pylint: disable=broad-except
+            notes.append('could not undo %s of NIC %s: %s' % (step[0], plan.vdev, e))
+    if any(s[0].startswith('dm_') for s in done):
+        try:
+            _nic_restore(session, userid, plan.vdev, plan.snapshot)
+            notes.append('NIC %s of %s: the directory change was undone' % (plan.vdev, userid))
+        except Exception as e:  # pylint: disable=broad-except
+            notes.append('could not undo the directory change of NIC %s: %s' % (plan.vdev, e))
+
+
 def _nic_undo_active(session, userid, plan, step):
     kind = step[0]
     before = plan.before_active or {}
@@ -490,6 +507,16 @@ class NetworkMixin:
         self.nic_apply(userid, plan)
 
     # -- NICs: applying a plan ------------------------------------------------------------
+    def nic_revert(self, userid, plan, rollback=None):
+        """Undo a ``nic_apply`` of ``plan`` that completed: the running
+        guest's steps in reverse, then the directory NIC as it was before.
+        ``rollback`` (a list) gets a line for each undo, or each that failed;
+        returns whether everything was undone."""
+        notes = rollback if rollback is not None else []
+        before = len(notes)
+        _nic_undo(self.session, userid, plan, plan.directory_steps + plan.active_steps, notes)
+        return not any(n.startswith('could not') for n in notes[before:])
+
     def nic_apply(self, userid, plan, rollback=None):
         """Carry out a ``nics.plan``: the directory steps (holding the host
         lock of the guest), then the running guest's.  If a step fails, what
@@ -508,15 +535,5 @@ class NetworkMixin:
                 _nic_step(session, userid, plan.vdev, step)
                 done.append(step)
         except Exception:
-            for step in reversed([s for s in done if s[0].startswith('active_')]):
-                try:
-                    _nic_undo_active(session, userid, plan, step)
-                except Exception as e:  # pylint: disable=broad-except
-                    notes.append('could not undo %s of NIC %s: %s' % (step[0], plan.vdev, e))
-            if any(s[0].startswith('dm_') for s in done):
-                try:
-                    _nic_restore(session, userid, plan.vdev, plan.snapshot)
-                    notes.append('NIC %s of %s: the directory change was undone' % (plan.vdev, userid))
-                except Exception as e:  # pylint: disable=broad-except
-                    notes.append('could not undo the directory change of NIC %s: %s' % (plan.vdev, e))
+            _nic_undo(session, userid, plan, done, notes)
             raise

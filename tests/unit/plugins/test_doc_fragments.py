@@ -10,7 +10,11 @@ from ansible_collections.zvm.cloud.plugins.module_utils import connection
 
 
 def test_doc_fragment_is_the_connection_table():
-    assert ModuleDocFragment.DOCUMENTATION.strip() == connection.doc_options(plugin=False).strip()
+    options, attributes = ModuleDocFragment.DOCUMENTATION.split('\nattributes:\n')
+    assert options.strip() == connection.doc_options(plugin=False).strip()
+    attributes = yaml.safe_load('attributes:\n' + attributes)['attributes']
+    assert set(attributes) == {'action_group', 'platform'}
+    assert attributes['action_group']['membership'] == ['zvm.cloud.zvm']
     assert ModuleDocFragment.PLUGINS.strip() == connection.doc_options(plugin=True).strip()
 
 
@@ -55,8 +59,8 @@ def test_every_module_uses_the_shared_attributes():
         with open(path) as fh:
             doc = yaml.safe_load(fh.read().split("DOCUMENTATION = r'''", 1)[1].split("'''", 1)[0])
         fragments = doc['extends_documentation_fragment']
-        assert 'zvm.cloud.attributes' in fragments, path
-        assert ('zvm.cloud.attributes.changes' in fragments) != ('zvm.cloud.attributes.facts' in fragments), path
+        assert 'zvm.cloud.smapi' in fragments, path
+        assert ('zvm.cloud.attributes' in fragments) != ('zvm.cloud.attributes.facts' in fragments), path
 
 
 def test_generated_nic_suboptions_are_up_to_date():
