@@ -184,7 +184,8 @@ def test_ten_forks_change_one_vswitch_and_one_guest_at_once(play, zvmsim, tmp_pa
     started = time.time()
     holder.start()
     try:
-        # (no check-mode copies: the forks change the switch and the guest between a copy and its task)
+        # Not paired with check mode: ten forks change the same switch and guest at once, so each
+        # prediction is made before the others' changes land (the converged rerun below is paired).
         run = play(tasks, hosts='forks', inventory=str(inventory), extra_args=['-f', str(FORKS)], pair_check=False)
     finally:
         holder.join()

@@ -75,11 +75,11 @@ def test_unknown_function_answers_900_12(sim):
     assert rc_rs(exchange(sim, raw_request('No_Such_Function'))) == (900, 12)
 
 
-def test_function_without_a_handler_answers_900_12(sim):
+def test_function_without_a_handler_answers_900_12(sim, captures_dir):
     """Captured requests of functions the simulator does not model get 900/12."""
     import base64
     import glob
-    captures = os.environ.get('SMAPI_CAPTURES') or os.path.join(os.path.dirname(ROOT), 'shared', 'smapi', 'captures')
+    captures = captures_dir
     unmodelled = []
     for path in sorted(glob.glob(os.path.join(captures, '*.json'))):
         with open(path) as fh:
