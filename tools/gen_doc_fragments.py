@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright: Contributors to the zvm.cloud project
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Write the generated part of plugins/doc_fragments/nic.py.
@@ -49,7 +48,7 @@ def main(argv):
     new = generate(text)
     if '--check' in argv:
         if new != text:
-            sys.stderr.write('%s is not up to date: run tools/gen_doc_fragments.py\n' % FRAGMENT)
+            sys.stderr.write('%s is not up to date: run python3 tools/gen_doc_fragments.py\n' % FRAGMENT)
             return 1
         return 0
     if new != text:

@@ -389,3 +389,21 @@ def test_nic_apply_carries_out_a_plan(sdk, zvmsim, guests):
     assert notes == ['NIC 3000 of SDKNAP1: the directory change was undone']
     assert nic_records(zvmsim, 'SDKNAP1') == ['NICDEF 2000 TYPE QDIO LAN SYSTEM VSW1', '*NICID 2000 PLANNED']
     assert '3000' not in adapters(zvmsim, 'SDKNAP1')
+
+
+def test_nic_revert_undoes_an_applied_plan(sdk, zvmsim, guests):
+    create_guest(sdk, guests, 'SDKNRV1')
+    sdk.vswitch_grant_user('VSW1', 'SDKNRV1')
+    try:
+        sdk.guest_start('SDKNRV1')
+        entry = directory.parse(sdk.guest_get_definition_info('SDKNRV1')['user_direct'])
+        plan = nics.plan(entry, nics.normalize({'vdev': '4000', 'vswitch': 'VSW1'}), {})
+        sdk.nic_apply('SDKNRV1', plan)
+        assert nic_records(zvmsim, 'SDKNRV1') == ['NICDEF 4000 TYPE QDIO LAN SYSTEM VSW1']
+        assert '4000' in adapters(zvmsim, 'SDKNRV1')
+        notes = []
+        assert sdk.nic_revert('SDKNRV1', plan, rollback=notes) is True
+        assert notes == ['NIC 4000 of SDKNRV1: the directory change was undone']
+        assert nic_records(zvmsim, 'SDKNRV1') == [] and '4000' not in adapters(zvmsim, 'SDKNRV1')
+    finally:
+        sdk.vswitch_revoke_user('VSW1', 'SDKNRV1')

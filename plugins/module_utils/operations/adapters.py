@@ -116,8 +116,9 @@ def connect(session, userid, vdev, switch):
     """Virtual_Network_Adapter_Connect_Vswitch: COUPLE the running guest's
     NIC to ``switch``; False when it was coupled already (204/20).  A guest
     the switch does not authorize (212/8) raises SDKConflictError."""
-    not_authorized = (lambda e: SDKConflictError("guest '%s' is not authorized on vswitch %s, so its NIC %s cannot "
-                                                 "be coupled (%s)" % (userid, switch, vdev, e), rs=8))
+    def not_authorized(e):
+        return SDKConflictError("guest '%s' is not authorized on vswitch %s, so its NIC %s cannot be coupled (%s)"
+                                % (userid, switch, vdev, e), rs=8)
     reply = session.call('Virtual_Network_Adapter_Connect_Vswitch', userid, image_device_number=vdev,
                          switch_name=switch, ok=[(204, 20)], errors={(212, 8): not_authorized})
     return not reply.get('return_code')

@@ -76,8 +76,9 @@ def recycle(session, userid):
 def pause(session, userid, paused=True):
     """Image_Pause PAUSE (stop the guest's CPUs) or BEGIN (resume)."""
     action = 'PAUSE' if paused else 'BEGIN'
-    not_on = (lambda e: SDKGuestOperationError("guest '%s' is not logged on, so it cannot be %s"
-                                               % (userid, 'paused' if paused else 'unpaused'), rs=5))
+    def not_on(_e):
+        return SDKGuestOperationError("guest '%s' is not logged on, so it cannot be %s"
+                                      % (userid, 'paused' if paused else 'unpaused'), rs=5)
     session.call('Image_Pause', userid, action=action, errors={(8, 12): not_on, (200, 12): not_on})
 
 
