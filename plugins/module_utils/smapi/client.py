@@ -7,7 +7,18 @@ asynchronous directory-manager work, and turn failing codes into errors.
     client = SmapiClient('zvm1.example.com', 'MAINT', 'secret', tls=True)
     names = client.call('Image_Name_Query_DM', 'MAINT')['image_name_array']
 
-Retry policy (bounded, with jittered exponential backoff):
+Every request has one deadline, ``timeout`` seconds (300 by default:
+``smapi_timeout``) from the moment it is first sent: connecting, sending,
+waiting for the reply and every retry together.  Each attempt gets only
+the time that is left, a retry is made only when its backoff delay ends
+before the deadline, and a failure states the total time waited and the
+number of attempts.  So a server that accepts a request and never answers
+holds a task ``timeout`` seconds, not that many per attempt.  (Polling an
+asynchronous directory-manager operation after RC 592 is a wait of its
+own, bounded by ``async_timeout``; each poll is a request with its own
+deadline.)
+
+Retry policy (bounded, with jittered exponential backoff, within the deadline):
 
 * a connection refused, reset or closed before the server sent the request
   id: the request was not accepted, so it is sent again;
@@ -15,7 +26,9 @@ Retry policy (bounded, with jittered exponential backoff):
   during the call): the server did nothing, so it is sent again;
 * any failure after the request was accepted is retried only for read-only
   functions (queries).  A write the server accepted is never resent blindly:
-  the caller re-reads the state and decides.
+  the caller re-reads the state and decides;
+* a TLS certificate that fails verification is never retried; the message
+  names the CA file (or the system store) it was verified against.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -28,10 +41,11 @@ import time
 
 from ansible_collections.zvm.cloud.plugins.module_utils.smapi import codec, layouts
 from ansible_collections.zvm.cloud.plugins.module_utils.smapi.errors import (
-    SmapiAsyncTimeout, SmapiConnectionError, SmapiError, SmapiProtocolError, SmapiRequestError, SmapiTimeout,
+    SmapiAsyncTimeout, SmapiConnectionError, SmapiError, SmapiProtocolError, SmapiRequestError,
 )
 from ansible_collections.zvm.cloud.plugins.module_utils.smapi.transport import DEFAULT_PORT, Transport
 
+DEFAULT_TIMEOUT = 300.0
 TRANSIENT = frozenset([(500, 8), (900, 99)])
 RC_ASYNC = 592
 ASYNC_DONE, ASYNC_RUNNING, ASYNC_FAILED = 100, 104, 108
@@ -55,18 +69,29 @@ class SmapiAsyncFailed(SmapiRequestError):
 class SmapiClient:
     """A connection profile for one SMAPI server.  Thread-safe: each call
     opens its own connection, so forks and worker threads may share one
-    client."""
+    client.
+
+    ``timeout``: seconds one request may take in all, retries included
+    (see the module docstring); ``connect_timeout`` bounds each connect,
+    ``read_timeout`` (default: ``timeout``) each wait for data, so a shorter
+    one lets a stalled query be retried within the deadline;
+    ``retries``: how many times a request may be sent again, within the
+    deadline.  ``sleep`` and ``clock`` are injectable for tests."""
 
     def __init__(self, host, userid, password, port=DEFAULT_PORT, tls=False, ca_path=None, verify=True,
-                 timeout=300.0, connect_timeout=10.0, retries=3, backoff=0.5, max_backoff=8.0,
+                 timeout=DEFAULT_TIMEOUT, connect_timeout=10.0, retries=3, backoff=0.5, max_backoff=8.0,
                  async_timeout=900.0, async_poll=2.0, transport=None, sleep=time.sleep, clock=time.monotonic,
-                 rng=None):
+                 rng=None, read_timeout=None):
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+            raise ValueError('timeout: %r is not a positive number of seconds' % (timeout,))
         self.host = host
         self.port = port
         self.userid = userid
         self._password = password
+        self.timeout = float(timeout)
         self.transport = transport or Transport(host, port, tls=tls, ca_path=ca_path, verify=verify,
-                                                connect_timeout=connect_timeout, read_timeout=timeout)
+                                                connect_timeout=connect_timeout,
+                                                read_timeout=read_timeout or timeout)
         self.retries = retries
         self.backoff = backoff
         self.max_backoff = max_backoff
@@ -94,10 +119,10 @@ class SmapiClient:
         ceiling = min(self.max_backoff, self.backoff * (2 ** attempt))
         return ceiling / 2.0 + self._rng.uniform(0, ceiling / 2.0)
 
-    def _send_once(self, layout, target, request):
+    def _send_once(self, layout, target, request, timeout=None):
         started = self._clock()
         try:
-            exchange = self.transport.exchange(request, streaming=layout.streaming)
+            exchange = self.transport.exchange(request, streaming=layout.streaming, timeout=timeout)
         except SmapiError:
             self._record(layout.name, target, None, None, started)
             raise
@@ -125,33 +150,70 @@ class SmapiClient:
         if target is None and layout.target:
             target = self.userid
         request = codec.encode_request(layout, self.userid, self._password, target, params, validate=True)
-        read_only = is_read_only(function)
-        attempt = 0
-        while True:
-            try:
-                reply = self._send_once(layout, target, request)
-            except (SmapiConnectionError, SmapiProtocolError) as e:
-                accepted = getattr(e, 'accepted', True)
-                if attempt < self.retries and (not accepted or read_only):
-                    self._sleep(self._delay(attempt))
-                    attempt += 1
-                    continue
-                if accepted and not read_only:
-                    raise _not_resent(e, function, target)
-                raise
-            rc, rs = reply.get('return_code', 0), reply.get('reason_code', 0)
-            if (rc, rs) in TRANSIENT and attempt < self.retries:
-                self._sleep(self._delay(attempt))
-                attempt += 1
-                continue
-            break
+        reply, attempts, waited = self._exchange(layout, target, request, is_read_only(function))
+        rc, rs = reply.get('return_code', 0), reply.get('reason_code', 0)
         if rc == RC_ASYNC:
             reply = self._wait_async(layout, target, reply)
             rc, rs = reply.get('return_code', 0), reply.get('reason_code', 0)
         if rc != 0 and rc not in ok and (rc, rs) not in ok:
-            raise SmapiRequestError(function, target, rc, rs, output=reply, layout=layout,
-                                    details=_error_details(reply))
+            details = _error_details(reply)
+            if attempts > 1:
+                tried = _tried(attempts, waited)
+                details = '%s; %s' % (details, tried) if details else tried
+            raise SmapiRequestError(function, target, rc, rs, output=reply, layout=layout, details=details)
         return reply
+
+    def _retry_fits(self, attempt, deadline):
+        """The backoff delay before attempt ``attempt + 1``, or None when no
+        retry is left or it would end after the deadline."""
+        if attempt >= self.retries:
+            return None
+        delay = self._delay(attempt)
+        return delay if self._clock() + delay < deadline else None
+
+    def _exchange(self, layout, target, request, read_only):
+        """Send ``request`` until a reply comes, a failure is not to be
+        retried, or the deadline passes.  Returns (reply, attempts, seconds
+        waited); a reply may still be a transient code when no retry fitted."""
+        started = self._clock()
+        deadline = started + self.timeout
+        attempt = 0
+        while True:
+            try:
+                reply = self._send_once(layout, target, request, max(deadline - self._clock(), 0.001))
+            except (SmapiConnectionError, SmapiProtocolError) as e:
+                accepted = getattr(e, 'accepted', True)
+                delay = None
+                if getattr(e, 'retryable', True) and (not accepted or read_only):
+                    delay = self._retry_fits(attempt, deadline)
+                if delay is not None:
+                    self._sleep(delay)
+                    attempt += 1
+                    continue
+                raise self._gave_up(e, layout.name, target, accepted and not read_only, attempt + 1, started)
+            if (reply.get('return_code', 0), reply.get('reason_code', 0)) in TRANSIENT:
+                delay = self._retry_fits(attempt, deadline)
+                if delay is not None:
+                    self._sleep(delay)
+                    attempt += 1
+                    continue
+            return reply, attempt + 1, self._clock() - started
+
+    def _gave_up(self, exc, function, target, not_resent, attempts, started):
+        """``exc`` with a message that says what was tried: the attempts,
+        the seconds they took in all, and the deadline."""
+        waited = self._clock() - started
+        where = '%s on %s' % (function, target) if target else function
+        if not_resent:
+            text = ('%s: %s; the request had been accepted and may have been carried out, so it was not sent '
+                    'again: check the current state before retrying; gave up' % (where, exc))
+        else:
+            text = '%s; gave up on %s' % (exc, where)
+        exc.args = ('%s after %s (smapi_timeout: %g seconds per request, retries included)'
+                    % (text, _tried(attempts, waited), self.timeout),)
+        exc.attempts = attempts
+        exc.waited = waited
+        return exc
 
     def call(self, function, target=None, ok=(), **params):
         """``request`` with the parameters as keyword arguments."""
@@ -165,16 +227,8 @@ class SmapiClient:
         query = layouts.get('Query_Asynchronous_Operation_DM')
         request = codec.encode_request(query, self.userid, self._password, target,
                                        {'operation_id': operation_id})
-        attempt = 0
         while True:
-            try:
-                status = self._send_once(query, target, request)
-            except (SmapiConnectionError, SmapiProtocolError):
-                if attempt >= self.retries:
-                    raise
-                self._sleep(self._delay(attempt))
-                attempt += 1
-                continue
+            status = self._exchange(query, target, request, True)[0]
             rc, rs = status.get('return_code'), status.get('reason_code')
             if rc == 0 and rs == ASYNC_DONE:
                 done = dict(reply)
@@ -192,16 +246,9 @@ class SmapiClient:
                                     % (layout.name, operation_id))
 
 
-def _not_resent(exc, function, target):
-    """The error for a write that failed after the server accepted it."""
-    where = ' on %s' % target if target else ''
-    message = ('%s%s: %s; the request had been accepted and may have been carried out, so it was not sent '
-               'again: check the current state before retrying' % (function, where, exc))
-    if isinstance(exc, SmapiTimeout):
-        return SmapiTimeout(message, accepted=True)
-    if isinstance(exc, SmapiConnectionError):
-        return SmapiConnectionError(message, accepted=True)
-    return SmapiProtocolError(message)
+def _tried(attempts, seconds):
+    """'2 attempts in 12.5 seconds in all'."""
+    return '%d attempt%s in %.1f seconds in all' % (attempts, '' if attempts == 1 else 's', seconds)
 
 
 def _error_details(reply):

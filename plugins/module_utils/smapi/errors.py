@@ -62,8 +62,15 @@ class SmapiConnectionError(SmapiError):
 
     ``accepted`` tells whether the server had acknowledged the request (sent
     its request id) before the failure: a request that was not accepted is
-    safe to send again.
+    safe to send again.  ``retryable`` is False for failures that another
+    attempt cannot cure (a certificate that fails verification).  When the
+    client gives up, ``attempts`` and ``waited`` (seconds, all attempts
+    together) say what it tried; the message says it too.
     """
+
+    retryable = True
+    attempts = None
+    waited = None
 
     def __init__(self, message, host=None, port=None, accepted=False):
         self.host = host
@@ -77,8 +84,23 @@ class SmapiTimeout(SmapiConnectionError):
     """Connecting or reading timed out."""
 
 
+class SmapiTlsError(SmapiConnectionError):
+    """The server's certificate failed verification, or the CA certificates
+    to verify it with could not be loaded: never retried, and the message
+    names the CA file or directory used (``ca``)."""
+
+    retryable = False
+
+    def __init__(self, message, host=None, port=None, ca=None):
+        self.ca = ca
+        SmapiConnectionError.__init__(self, message, host, port, accepted=False)
+
+
 class SmapiProtocolError(SmapiError):
     """The server's reply does not follow the SMAPI framing."""
+
+    attempts = None
+    waited = None
 
 
 class SmapiAsyncTimeout(SmapiError):
