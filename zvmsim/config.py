@@ -73,6 +73,9 @@ def check(config):
         if not userid or userid in seen:
             raise ConfigError('guest userid %r is missing or repeated' % userid)
         seen.add(userid)
+    query_all = (config.get('directory') or {}).get('query_all_authorized', True)
+    if not isinstance(query_all, (bool, list)):
+        raise ConfigError('directory.query_all_authorized must be true, false or a list of userids')
     profile = (config.get('latency') or {}).get('profile', 'zero')
     if profile not in LATENCY_PROFILES:
         raise ConfigError('latency profile must be one of %s' % ', '.join(sorted(LATENCY_PROFILES)))

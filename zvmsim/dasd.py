@@ -41,6 +41,23 @@ Allocation (``allocate``)
     no space for it (408/24; DirMaint only searches regions of the requested
     device type, so the mismatch looks the same as a full pool).
 
+Space a running guest still uses
+    CP keeps a logged-on guest's minidisks (the ones it logged on with, the
+    ones Image_Disk_Create gave it and every LINK to another guest's disk)
+    until they are detached or the guest logs off, whatever happens to the
+    directory meanwhile.  So space whose MDISK was deleted (Image_Disk_Delete_DM,
+    Image_Replace_DM without it, Image_Delete_DM of the whole entry) while a
+    running guest has it attached is not free yet: DirMaint does not hand
+    out space that CP still has in use (our reading: handing it out would let
+    two guests write the same cylinders, which DirMaint's extent control
+    exists to prevent).  ``held_extents(tx)`` lists that space, from the
+    ``disks`` maps of the logged-on guests; first-fit allocation, a start at
+    an explicit place and a DEVNO (full-pack) minidisk all avoid it
+    (``busy_extents``), and ``sync_extents`` refuses an MDISK over it
+    (408/24) unless the MDISK is the very disk that holds it (the owner puts
+    its own disk back).  The space is free again once the guest detaches the
+    disk (Image_Disk_Delete) or logs off.
+
 Extents of directory entries
     ``sync_extents(call, userid, entry)`` re-registers the extents of
     ``userid`` from the entry's MDISK statements with an explicit start on a
@@ -202,8 +219,34 @@ def candidate_regions(tx, alloc_type, area):
     return None
 
 
+def held_extents(tx, volid=None):
+    """The space the logged-on guests have attached as minidisks or links
+    (see "Space a running guest still uses"): ``[{'volid', 'start', 'size',
+    'owner', 'vdev', 'holder'}]`` sorted by volume and start, where
+    ``owner``/``vdev`` name the MDISK the space belonged to and ``holder``
+    the guest that has it attached.  V-DISKs and T-DISKs hold no space."""
+    held = []
+    for holder, doc in tx.cp_all().items():
+        for disk in (doc.get('disks') or {}).values():
+            if disk.get('start') is None or not disk.get('volid') or disk.get('rdev') in ('VDSK', 'TDSK'):
+                continue
+            if volid is not None and disk['volid'] != volid.upper():
+                continue
+            held.append({'volid': disk['volid'], 'start': int(disk['start']), 'size': int(disk['size']),
+                         'owner': disk.get('owner') or holder, 'vdev': disk.get('owner_vdev') or disk.get('vdev'),
+                         'holder': holder})
+    return sorted(held, key=lambda e: (e['volid'], e['start']))
+
+
+def busy_extents(tx, volid):
+    """Space of ``volid`` that may not be handed out: DirMaint's extents and
+    the space running guests still have attached, sorted by start."""
+    return sorted(tx.extents(volid=volid) + held_extents(tx, volid), key=lambda e: e['start'])
+
+
 def first_fit(tx, candidates, size, devtype):
-    """The first extent of ``size`` units that fits, or None."""
+    """The first extent of ``size`` units that fits, or None (space a
+    running guest still has attached is not free: ``busy_extents``)."""
     want = family(devtype)
     cache = {}
     for vol, region in candidates:
@@ -213,7 +256,7 @@ def first_fit(tx, candidates, size, devtype):
         if hi - lo < size:
             continue
         if vol['volid'] not in cache:
-            cache[vol['volid']] = tx.extents(volid=vol['volid'])
+            cache[vol['volid']] = busy_extents(tx, vol['volid'])
         for start, end in free_gaps(cache[vol['volid']], lo, hi):
             if end - start >= size:
                 return {'volid': vol['volid'], 'start': start, 'size': size}
@@ -249,6 +292,12 @@ def entry_extents(tx, entry):
     return out
 
 
+def _same_disk(held, volid, userid, vdev):
+    """True when ``held`` is space of this very MDISK (the owner's vdev on
+    the same volume): the owner may put its own disk back, or change it."""
+    return (held['owner'], held['vdev'], held['volid']) == (userid.upper(), vdev, volid)
+
+
 def sync_extents(call, userid, entry):
     """Register ``userid``'s extents from its MDISKs (see the module docstring)."""
     tx = call.tx
@@ -258,6 +307,10 @@ def sync_extents(call, userid, entry):
             raise Fail(408, 24)
         for ext in tx.extents(volid=vol['volid']):
             if start < ext['start'] + ext['size'] and ext['start'] < start + size:
+                raise Fail(408, 24)
+        for held in held_extents(tx, vol['volid']):
+            if start < held['start'] + held['size'] and held['start'] < start + size and \
+                    not _same_disk(held, vol['volid'], userid, vdev):
                 raise Fail(408, 24)
         tx.add_extent(vol['volid'], start, size, userid, vdev)
 
@@ -341,6 +394,14 @@ def directory_disks(tx, userid):
             doc['type'] = 'link'
             disks[link.vdev2] = doc
     return disks
+
+
+def pin_active_disks(tx, userid):
+    """Before a directory change: a logged-on guest whose CP document has no
+    ``disks`` map yet keeps what it logged on with, not the new directory."""
+    doc = tx.cp(userid)
+    if doc is not None and 'disks' not in doc:
+        attach_directory_disks(tx, userid)
 
 
 def attach_directory_disks(tx, userid):

@@ -18,14 +18,15 @@ Helper API for the handler modules
     (or ``missing``) when there is none.  It checks no lock: reading is
     always allowed; ``save_entry`` (or ``check_not_locked_by_other``) does.
 ``save_entry(call, userid, entry, kind='user', check_lock=True)``
-    Enforces the lock rules (``Fail(400, 12)`` when another SMAPI user holds
-    the entry's image lock), renders the entry and stores it; returns the
-    stored records.  It does not touch extents: call ``dasd.sync_extents``
-    after changing MDISK statements.
+    Enforces the lock rules (``Fail(400, 12)`` when the entry's image is
+    locked, see below), renders the entry and stores it; returns the stored
+    records.  It does not touch extents: call ``dasd.sync_extents`` after
+    changing MDISK statements.
 ``check_not_locked_by_other(call, userid, vdev=None, device_code=(404, 12))``
-    ``Fail(400, 12)`` when another SMAPI user holds the image lock of
-    ``userid``; with ``vdev``, ``Fail(*device_code)`` when another user holds
-    that device's lock (pass ``(408, 12)`` for minidisks).
+    ``Fail(400, 12)`` when the image of ``userid`` is locked (by anyone: the
+    one write a locked entry takes is the lock holder's *_Replace_DM); with
+    ``vdev``, ``Fail(*device_code)`` when that device is locked (pass
+    ``(408, 12)`` for minidisks).  (The name is older than the rule.)
 ``image_lock_owner(tx, name)`` / ``device_lock_owner(tx, name, vdev)``
     The SMAPI user holding a lock, or None.
 ``lock(call, name, entry, device)`` / ``unlock(call, name, device)`` / ``lock_state(tx, name)``
@@ -68,14 +69,40 @@ Helper API for the handler modules
 
 Modelling decisions (z/VM 7.3 + DirMaint)
 ------------------------------------------
-* Locks: Image_Lock_DM with device_address '' takes the image lock, with a
-  vdev a device lock.  Taking a lock that the caller already holds is 0/0; a
-  lock held by another SMAPI user is 400/12 (404/12 for a device).  Every
-  directory write to an entry whose image lock another user holds is 400/12.
-  Image_Unlock_DM releases a lock whoever holds it (the directory manager's
-  administrators may), 400/24 (404/24 for a device) when it is not locked.
-  Image_Replace_DM needs the caller's image lock and keeps it (the client
-  unlocks afterwards).
+* Locks are DirMaint's LOCK: a mark on the entry (or on one device of it)
+  that says "being changed, keep off", with the SMAPI user that set it for
+  Image_Lock_Query_DM to show.  Image_Lock_DM with device_address '' locks
+  the image, with a vdev one device.
+  - A lock that is already held is refused, whoever holds it, the caller
+    included: 400/12 when the image is locked, 404/12 when the device (or,
+    for an image lock, any device of the entry) is.  IBM's own clients
+    read it so: smcli's ``replacevs`` (zhcp) treats 400/12 from
+    Image_Lock_DM as "already locked", and zvmsdk's ``smtclient``
+    (``_lock_user_direct``) ignores 400/12 as "already locked"; both always
+    run as one SMAPI user, so the 400/12 they meet is a lock of their own.
+  - A locked entry takes no change, whoever asks, the holder included
+    (400/12; 404/12 or 408/12 for a locked device), except the holder's
+    Image_Replace_DM / Profile_Replace_DM.  IBM's tables give the other
+    writes 400/12 "Image definition is locked", without any notion of
+    who holds it, and give Image_Replace_DM no 400/12 at all; zvmsdk users
+    report Image_Delete_DM refused 400/12 for a lock zvmsdk's own SMAPI
+    user left behind (openmainframeproject/feilong issue 942).
+  - Image_Replace_DM needs the image lock (400/24 without one; 400/12 when
+    another SMAPI user holds it) and releases it when it succeeds: IBM's
+    ``replacevs`` and zvmsdk unlock only after a replace that failed, and
+    the real z/VM captures change the entry (Image_Password_Set_DM,
+    Image_CPU_Define_DM...) right after Image_Lock_DM + Image_Replace_DM.
+    A client's Image_Unlock_DM afterwards answers 400/24, which clients
+    take as fine.  (Profile_Replace_DM keeps the lock, as
+    ``handlers/profile.py`` documents.)
+  - Image_Unlock_DM releases a lock whoever holds it (the directory
+    manager's administrators may), 400/24 (404/24 for a device) when it is
+    not locked.
+  - Locks live in DirMaint's state: they survive a restart of the server,
+    and a client that dies holding one leaves it until someone unlocks it.
+  SMAPI cannot tell two clients of one SMAPI user apart, so these rules
+  are what keeps two controllers that share a SMAPI user from changing an
+  entry under each other's read-modify-write cycle.
 """
 
 import fnmatch
@@ -143,16 +170,19 @@ def device_lock_owner(tx, name, vdev):
     return None
 
 
+# the one write a locked entry takes: its lock holder's replace
+REPLACE_FUNCTIONS = ('Image_Replace_DM', 'Profile_Replace_DM')
+
+
 def check_not_locked_by_other(call, userid, vdev=None, device_code=(404, 12)):
-    """Fail(400, 12) when another SMAPI user holds the image lock of
-    ``userid``; Fail(*device_code) when another holds the lock of ``vdev``."""
+    """Fail(400, 12) when the image of ``userid`` is locked, by anyone,
+    unless this is the holder's replace; Fail(*device_code) when the device
+    ``vdev`` is locked (see the module docstring)."""
     owner = image_lock_owner(call.tx, userid)
-    if owner is not None and owner != call.userid:
+    if owner is not None and not (call.function in REPLACE_FUNCTIONS and owner == call.userid):
         raise Fail(400, 12)
-    if vdev:
-        owner = device_lock_owner(call.tx, userid, norm_vdev(vdev))
-        if owner is not None and owner != call.userid:
-            raise Fail(*device_code)
+    if vdev and device_lock_owner(call.tx, userid, norm_vdev(vdev)) is not None:
+        raise Fail(*device_code)
 
 
 def _device_defined(entry, vdev):
@@ -163,22 +193,20 @@ def _device_defined(entry, vdev):
 
 
 def lock(call, name, entry, device):
-    """Image_Lock_DM / Profile_Lock_DM semantics (see the module docstring)."""
+    """Image_Lock_DM / Profile_Lock_DM semantics (see the module docstring):
+    a lock that is already held, by anyone, is refused."""
     tx = call.tx
-    owner = image_lock_owner(tx, name)
-    if owner is not None and owner != call.userid:
+    if image_lock_owner(tx, name) is not None:
         raise Fail(400, 12)
     if not device:
-        others = [lk for lk in tx.locks(name) if lk['device'] != IMAGE_LOCK and lk['owner'] != call.userid]
-        if others:
+        if any(lk['device'] != IMAGE_LOCK for lk in tx.locks(name)):
             raise Fail(404, 12)
         tx.add_lock(name, IMAGE_LOCK, call.userid)
         return {}
     vdev = norm_vdev(device)
     if entry is not None and not _device_defined(entry, vdev):
         raise Fail(404, 8)
-    owner = device_lock_owner(tx, name, vdev)
-    if owner is not None and owner != call.userid:
+    if device_lock_owner(tx, name, vdev) is not None:
         raise Fail(404, 12)
     tx.add_lock(name, vdev, call.userid)
     return {}

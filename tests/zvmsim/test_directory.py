@@ -196,7 +196,7 @@ def test_users_and_prototypes_have_separate_namespaces(smapi):
 # ---------------------------------------------------------------------------
 
 def test_delete_frees_extents_and_locks_but_keeps_grants(sim, smapi):
-    assert rcrs(smapi('Image_Lock_DM', 'LINUX02', device_address='')) == (0, 0)
+    assert rcrs(smapi('Image_Lock_DM', 'LINUX02', device_address='0100')) == (0, 0)   # (a locked image: 400/12)
     reply = smapi('Image_Delete_DM', 'LINUX02', data_security_erase=1)
     assert rcrs(reply) == (0, 0) and reply['operation_id'] == -1
     assert stored(sim, 'LINUX02') is None
@@ -246,13 +246,13 @@ REPLACED = ['USER LINUX02 LBYONLY 2G 4G G', 'INCLUDE IBMDFLT', 'CPU 00 BASE', 'I
             'MDISK 0200 3390 1 100 LX0101 MR']
 
 
-def test_replace_needs_the_callers_lock_and_keeps_it(sim, smapi):
+def test_replace_needs_the_callers_lock_and_releases_it(sim, smapi):
     assert rcrs(replace(smapi, 'LINUX02', REPLACED)) == (400, 24)
     assert rcrs(smapi('Image_Lock_DM', 'LINUX02', device_address='')) == (0, 0)
     assert rcrs(replace(smapi, 'LINUX02', REPLACED)) == (0, 0)
     assert stored(sim, 'LINUX02') == REPLACED
     assert extents(sim, 'LINUX02') == [('LX0100', 3000, 500, '0100'), ('LX0101', 1, 100, '0200')]
-    assert locks(sim, 'LINUX02') == [('', 'MAINT')]
+    assert locks(sim, 'LINUX02') == []
 
 
 def test_replace_locked_by_another_user_is_400_12(sim, smapi):
@@ -276,15 +276,15 @@ def test_replace_errors(sim, smapi):
 
 def test_image_lock_and_unlock_between_two_users(sim, smapi):
     assert rcrs(smapi('Image_Lock_DM', 'LINUX01', device_address='')) == (0, 0)
-    assert rcrs(smapi('Image_Lock_DM', 'LINUX01', device_address='')) == (0, 0)   # own lock again
+    assert rcrs(smapi('Image_Lock_DM', 'LINUX01', device_address='')) == (400, 12)   # own lock again
     assert rcrs(smapi('Image_Lock_DM', 'LINUX01', device_address='', **OP)) == (400, 12)
     assert rcrs(smapi('Image_Lock_DM', 'LINUX01', device_address='0100', **OP)) == (400, 12)
     # any directory write by the other user is refused
     assert rcrs(smapi('Image_Password_Set_DM', 'LINUX01', image_password='NEWPW', **OP)) == (400, 12)
     assert rcrs(smapi('Image_IPL_Set_DM', 'LINUX01', saved_system='CMS', load_parameter='',
                       parameter_string='', **OP)) == (400, 12)
-    # the holder may write
-    assert rcrs(smapi('Image_Password_Set_DM', 'LINUX01', image_password='NEWPW')) == (0, 0)
+    # so is the holder's (a locked entry takes no change but its holder's replace)
+    assert rcrs(smapi('Image_Password_Set_DM', 'LINUX01', image_password='NEWPW')) == (400, 12)
     query = smapi('Image_Lock_Query_DM', 'LINUX01', **OP)
     assert rcrs(query) == (0, 12)
     assert query['lock_info'] == {'locked_type': 'IMAGE', 'image_locked_by': 'MAINT'}
@@ -638,7 +638,7 @@ def test_profile_life_cycle(sim, smapi):
     replaced = PROFILE + ['SPOOL 000C 2540 READER *']
     assert rcrs(smapi('Profile_Replace_DM', 'NEWPROF', profile_record_array=replaced)) == (400, 24)
     assert rcrs(smapi('Profile_Lock_DM', 'NEWPROF')) == (0, 0)
-    assert rcrs(smapi('Profile_Lock_DM', 'NEWPROF')) == (0, 0)
+    assert rcrs(smapi('Profile_Lock_DM', 'NEWPROF')) == (400, 12)     # already locked (by us)
     reply = smapi('Profile_Lock_Query_DM', 'NEWPROF')
     assert rcrs(reply) == (0, 12)
     assert (reply['locked_type'], reply['profile_locked_by'], reply['locked_dev_array']) == ('IMAGE', 'MAINT', [])
@@ -686,9 +686,11 @@ def test_profile_errors(make_sim):
     assert stored(sim, 'LNXDFLT', 'profile')[0] == 'PROFILE LNXDFLT'
 
 
-def test_profile_delete_releases_its_lock(sim, smapi):
+def test_profile_delete_is_refused_while_locked(sim, smapi):
     smapi('Profile_Create_DM', 'NEWPROF', profile_record_array=PROFILE)
     smapi('Profile_Lock_DM', 'NEWPROF')
+    assert rcrs(smapi('Profile_Delete_DM', 'NEWPROF')) == (400, 12)
+    smapi('Profile_Unlock_DM', 'NEWPROF')
     assert rcrs(smapi('Profile_Delete_DM', 'NEWPROF')) == (0, 0)
     assert locks(sim, 'NEWPROF') == []
 

@@ -313,7 +313,7 @@ def test_locks_answer_400_12_and_408_12(psim, psmapi):
     assert rcrs(copy_dm(psmapi, 'LINUX02', '0201', 'LINUX01', '0100')) == (400, 12)
     assert rcrs(share_dm(psmapi, 'LINUX02', '0201', 'LINUX01', '0100')) == (400, 12)
     assert rcrs(unshare_dm(psmapi, 'LINUX02', '0201', 'LINUX01', '0100')) == (400, 12)
-    assert rcrs(create_dm(psmapi, 'LINUX02', '0201', 5, **OP)) == (0, 0)     # the lock holder may
+    assert rcrs(create_dm(psmapi, 'LINUX02', '0201', 5, **OP)) == (400, 12)  # the lock holder neither
     assert rcrs(psmapi('Image_Unlock_DM', 'LINUX02', device_address='', **OP)) == (0, 0)
     assert rcrs(psmapi('Image_Lock_DM', 'LINUX02', device_address='0100', **OP)) == (0, 0)
     assert rcrs(delete_dm(psmapi, 'LINUX02', '0100')) == (408, 12)

@@ -25,8 +25,9 @@ R/O and 2 R/W (as pysmapi reads the capture); unit 1 cylinders, 2 blocks.
 Directory locks and asynchronous answers come from ``zvmsim.dirmaint``
 (``load_entry``, ``save_entry``, ``check_not_locked_by_other``,
 ``async_reply``, ``async_should_fail``): 400/12 image locked, 408/12 device
-locked by another SMAPI user; RC 592 in asynchronous mode (functions
-without an operation id in their output carry it in the reason code).  A
+locked (by anyone: a locked entry takes no change); RC 592 in asynchronous
+mode (functions without an operation id in their output carry it in the
+reason code).  A
 logged-on guest keeps the minidisks it logged on with: a directory change
 reaches it only through Image_Disk_Create/Delete.
 """
@@ -36,8 +37,8 @@ import re
 from ansible_collections.zvm.cloud.plugins.module_utils import directory, validation
 
 from zvmsim.dasd import (
-    CKD, FBA, active_disks, active_from_mdisk, attach_directory_disks, candidate_regions, family, first_fit,
-    first_usable, volume_by_rdev)
+    CKD, FBA, active_disks, active_from_mdisk, busy_extents, candidate_regions, family, first_fit, first_usable,
+    pin_active_disks, volume_by_rdev)
 from zvmsim.dirmaint import (
     async_reply, async_should_fail, check_not_locked_by_other, device_conflict, load_entry, save_entry)
 from zvmsim.handlers import Fail, handles
@@ -72,11 +73,9 @@ def _load_entry(call, userid, vdev=None):
 
 
 def _pin_active_disks(tx, userid):
-    """Before a directory change: a logged-on guest whose CP document has no
-    ``disks`` map yet keeps what it logged on with, not the new directory."""
-    doc = tx.cp(userid)
-    if doc is not None and 'disks' not in doc:
-        attach_directory_disks(tx, userid)
+    """Before a directory change: a logged-on guest keeps what it logged on
+    with (``dasd.pin_active_disks``)."""
+    pin_active_disks(tx, userid)
 
 
 def _vdev_in_use(tx, entry, vdev):
@@ -95,7 +94,9 @@ def _format_key(userid, vdev):
 
 
 def _overlaps(tx, volid, start, size):
-    for ext in tx.extents(volid=volid):
+    """True when [start, start+size) overlaps DirMaint's extents or space a
+    running guest still has attached (``dasd.busy_extents``)."""
+    for ext in busy_extents(tx, volid):
         if ext['start'] < start + size and start < ext['start'] + ext['size']:
             return True
     return False
@@ -132,7 +133,7 @@ def _place(call, alloc_type, area, size, devtype, copy=False):
             raise Fail(404, 24) if copy else syntax_error(call, 'image_disk_device_type', RS_CONFLICT)
         if copy and size is not None and int(vol['size']) != size:
             raise Fail(404, 28)
-        if tx.extents(volid=vol['volid']):
+        if busy_extents(tx, vol['volid']):
             raise Fail(408, 24)
         return _Placement('devno', int(vol['size']), volid=vol['volid'], start=0, rdev=rdev,
                           extent={'volid': vol['volid'], 'start': 0, 'size': int(vol['size'])})
@@ -271,7 +272,8 @@ def image_disk_create_dm(call):
 def image_disk_delete_dm(call):
     """DirMaint DMDISK: remove an MDISK statement and free its extent (the
     active configuration of a logged-on guest keeps the disk until it is
-    detached, as with CP).  data_security_erase is accepted and not
+    detached, as with CP, and the space stays busy until then: see
+    ``dasd.held_extents``).  data_security_erase is accepted and not
     modelled.  Answers 0/0 with operation id -1 (or 592); 400/4 no such
     image; 400/12 image locked; 408/12 device locked; 408/8 no such MDISK."""
     userid = call.target

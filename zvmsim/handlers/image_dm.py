@@ -14,18 +14,21 @@ Modelling decisions (z/VM 7.3 + DirMaint)
 ------------------------------------------
 * Locks: see ``zvmsim/dirmaint.py``.
 * Image_Delete_DM of a logged-on guest deletes the directory entry and frees
-  its minidisk space, as DirMaint's PURGE does; CP keeps the guest running
+  its minidisk extents, as DirMaint's PURGE does; CP keeps the guest running
   (a logged-on virtual machine keeps the directory it logged on with) until
-  it logs off.  IBM's own client logs the guest off first.  Vswitch grants
-  are CP state and are not touched.
+  it logs off, and the space of the disks it still has attached is not
+  handed out until then (``dasd.held_extents``).  IBM's own client logs the
+  guest off first.  Vswitch grants are CP state and are not touched.
+* Image_Replace_DM that drops or moves an MDISK of a logged-on guest: the
+  guest keeps the disk it has attached, and its space stays busy likewise.
 """
 
 from ansible_collections.zvm.cloud.plugins.module_utils import directory
 
-from zvmsim.dasd import AUTO_TYPES, allocate_extent, sync_extents
+from zvmsim.dasd import AUTO_TYPES, allocate_extent, pin_active_disks, sync_extents
 from zvmsim.dirmaint import (
-    RECORD_WIDTH, async_should_fail, check_includes, check_not_locked_by_other, cpu_address, cpu_text, define_cpu,
-    ebcdic_sorted, entry_guest_os, image_lock_owner, load_entry, lock, lock_state, norm_vdev, save_entry,
+    IMAGE_LOCK, RECORD_WIDTH, async_should_fail, check_includes, check_not_locked_by_other, cpu_address, cpu_text,
+    define_cpu, ebcdic_sorted, entry_guest_os, image_lock_owner, load_entry, lock, lock_state, norm_vdev, save_entry,
     start_async, token_as_written, unlock)
 from zvmsim.handlers import Fail, Result, handles
 from zvmsim.params import syntax_error
@@ -139,6 +142,7 @@ def image_delete_dm(call):
         return start_async(call, failed=True)
     for mdisk in tx.extents(owner=target):
         tx.delete_obj('mdisk_format', '%s %s' % (target, mdisk['vdev']))
+    pin_active_disks(tx, target)
     tx.delete_entry(target)
     tx.delete_extents(target)
     tx.delete_lock(target)
@@ -159,17 +163,20 @@ def image_replace_dm(call):
     """DirMaint REPLACE: 400/4 not defined; the caller must hold the image
     lock (400/24 not locked, 400/12 locked by another user); the USER line
     must name the target (24/pprr, 400/40); 436/4 and 436/40 for INCLUDEs;
-    the extents of changed MDISKs are re-registered (408/24 overlap).  The
-    lock is kept."""
+    the extents of changed MDISKs are re-registered (408/24 overlap).  A
+    replace that succeeds releases the lock (see ``zvmsim/dirmaint.py``);
+    one that fails keeps it."""
     target = call.target
     load_entry(call, target)
     _image_locked_by_caller(call, target)
     entry = directory.parse(call.param('image_record_array') or [])
     _check_user_line(call, entry, 'image_record_array')
     check_includes(call, entry)
+    pin_active_disks(call.tx, target)
     _allocate_auto_mdisks(call, entry)
     save_entry(call, target, entry)
     sync_extents(call, target, entry)
+    call.tx.delete_lock(target, IMAGE_LOCK)
     return {}
 
 
@@ -180,9 +187,10 @@ def image_replace_dm(call):
 @handles('Image_Lock_DM')
 def image_lock_dm(call):
     """Lock the entry (device_address '') or one of its devices: 400/4 not
-    defined, 400/12 image locked by another user, 404/8 no such device,
-    404/12 device locked by another user (or, for an image lock, a device
-    of it).  Relocking one's own lock is 0/0."""
+    defined, 400/12 the image is already locked, 404/8 no such device,
+    404/12 the device (or, for an image lock, a device of the entry) is
+    already locked.  "Already locked" means by anyone, the caller included:
+    locking one's own lock again is 400/12 (see ``zvmsim/dirmaint.py``)."""
     _records, entry = load_entry(call, call.target)
     return lock(call, call.target, entry, call.param('device_address') or '')
 
