@@ -61,8 +61,12 @@ options:
     type: path
   smapi_timeout:
     description:
-      - "Seconds to wait for a reply. Directory-manager writes on a busy system can take minutes. If not set,
-        the environment variable E(ZVM_SMAPI_TIMEOUT) is used."
+      - "Seconds one SMAPI request may take in all: connecting, waiting for the reply and every retry of it
+        together. Retries (of a request the server did not accept, of a query, after a busy directory
+        manager) are made only within this time. When it runs out, the task fails with a message that states
+        the seconds waited and the number of attempts; a write the server had accepted is never sent again.
+        A certificate that fails verification is not retried. Directory-manager writes on a busy system can
+        take minutes. If not set, the environment variable E(ZVM_SMAPI_TIMEOUT) is used."
     type: int
     default: 300
 attributes:
@@ -133,7 +137,12 @@ options:
       - name: ZVM_SMAPI_CA_PATH
   smapi_timeout:
     description:
-      - "Seconds to wait for a reply. Directory-manager writes on a busy system can take minutes."
+      - "Seconds one SMAPI request may take in all: connecting, waiting for the reply and every retry of it
+        together. Retries (of a request the server did not accept, of a query, after a busy directory
+        manager) are made only within this time. When it runs out, the task fails with a message that states
+        the seconds waited and the number of attempts; a write the server had accepted is never sent again.
+        A certificate that fails verification is not retried. Directory-manager writes on a busy system can
+        take minutes."
     type: int
     default: 300
     env:

@@ -34,10 +34,11 @@ DEVICE_KINDS = frozenset(['CONSOLE', 'SPOOL', 'NICDEF', 'LINK', 'MDISK', 'DEDICA
 KEYWORD_ALIASES = {'MACH': 'MACHINE', 'MAXSTOR': 'MAXSTORAGE'}
 
 _TOKEN_RE = re.compile(r'\S+')
-HEX_RE = re.compile(r'^[0-9A-Fa-f]{1,4}$')
-DEC_RE = re.compile(r'^\d+$')
+# ASCII only, and \Z, not $ (which also matches before a final newline)
+HEX_RE = re.compile(r'^[0-9A-Fa-f]{1,4}\Z', re.ASCII)
+DEC_RE = re.compile(r'^[0-9]+\Z', re.ASCII)
 PW_COMMENT_RE = re.compile(r'^(\s*\*PW\d+=\s*)(\S.*)$', re.IGNORECASE)
-_MDISK_MODE_RE = re.compile(r'^(RR|R|WR|W|MR|MW|M)[VE]?$')
+_MDISK_MODE_RE = re.compile(r'^(RR|R|WR|W|MR|MW|M)[VE]?\Z', re.ASCII)
 
 
 class Line:
@@ -118,12 +119,16 @@ def check_password(value, field):
     for ch in value:
         if ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7f:
             raise InputError('%s: a password must not contain blanks or control characters' % field)
+        if ord(ch) > 0x7e:
+            raise InputError('%s: a password must consist of printable ASCII characters' % field)
     return value
 
 
 def mdisk_mode(mode):
     """An MDISK link mode, upper case (R when None or empty)."""
-    mode = str(mode or 'R').upper()
+    mode = str(mode or 'R')
+    if validation.non_ascii(mode, blanks=False) is None:
+        mode = mode.upper()     # only after the ASCII check: no Unicode case mapping
     if not _MDISK_MODE_RE.match(mode):
         raise InputError('mode: %r is not a link mode (R, RR, W, WR, M, MR or MW, optionally followed by V or E)'
                          % mode)
@@ -150,9 +155,11 @@ def vlan_tokens(value):
     if isinstance(value, (list, tuple)):
         items = [str(v) for v in value]
     else:
-        items = str(value).split()
+        items = str(value).split(' ')
     out = []
     for item in items:
+        if not item and not isinstance(value, (list, tuple)):
+            continue        # more blanks between IDs
         parts = item.split('-')
         if len(parts) > 2 or not all(DEC_RE.match(p) for p in parts):
             raise InputError('vlan: %r is not a VLAN ID or a range of them (such as 100 or 200-210)' % item)

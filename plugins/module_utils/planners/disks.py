@@ -33,18 +33,30 @@ KEYS = ('size', 'disk_pool', 'vdev', 'format', 'mode', 'is_boot_disk')
 
 def parse_pool(value, field='disk_pool'):
     """'ECKD:POOL1' -> ('ECKD', 'POOL1')."""
-    if not isinstance(value, str) or ':' not in value:
+    try:
+        text = validation.ascii_text(value, field, 'a disk pool') if isinstance(value, str) else value
+    except InputError as e:
+        raise SDKInvalidInputFormat(str(e))
+    if not isinstance(text, str) or ':' not in text:
         raise SDKInvalidInputFormat('%s: %r is not of the form TYPE:NAME, e.g. ECKD:POOL1 or FBA:POOL2'
                                     % (field, value))
-    kind, name = value.split(':', 1)
-    kind = kind.strip().upper()
+    kind, name = text.split(':', 1)
+    kind = kind.strip(' ').upper()      # ASCII only (checked above): no Unicode case mapping
     if kind not in POOL_TYPES:
         raise SDKInvalidInputFormat('%s: pool type %r must be ECKD or FBA' % (field, kind))
     try:
-        name = validation.pool_name(name.strip(), field)
+        name = validation.pool_name(name, field)
     except InputError as e:
         raise SDKInvalidInputFormat(str(e))
     return kind, name
+
+
+def _word(value, field, where):
+    """An ASCII option word (format, mode) as given; SDKInvalidInputFormat otherwise."""
+    try:
+        return validation.no_blanks_or_controls(str(value), '%s %s' % (where, field))
+    except InputError as e:
+        raise SDKInvalidInputFormat(str(e))
 
 
 def normalize(disk_list, default_pool=None, entry=None, first_vdev='0100', where='disk %d'):
@@ -59,6 +71,8 @@ def normalize(disk_list, default_pool=None, entry=None, first_vdev='0100', where
         return []
     if not isinstance(disk_list, list):
         raise SDKInvalidInputFormat('disk_list must be a list of dicts')
+    if default_pool is not None:
+        parse_pool(default_pool)        # checked even when every disk names its own
     taken = {}
     specs = []
     label = where
@@ -72,7 +86,7 @@ def normalize(disk_list, default_pool=None, entry=None, first_vdev='0100', where
                                                                                ', '.join(KEYS)))
         if disk.get('size') in (None, ''):
             raise SDKInvalidInputFormat('%s: size is required' % where)
-        fmt = (disk.get('format') or 'none').lower()
+        fmt = _word('none' if disk.get('format') is None else disk['format'], 'format', where).lower()
         if fmt in LINUX_FORMATS:
             raise SDKFunctionNotImplementError(
                 '%s: format %s needs the guest or a management node to make the file system; SMAPI can create '
@@ -80,7 +94,7 @@ def normalize(disk_list, default_pool=None, entry=None, first_vdev='0100', where
         if fmt not in FORMATS:
             raise SDKInvalidInputFormat('%s: format %r is not one of %s' % (where, fmt, ', '.join(FORMATS)))
         pool = disk.get('disk_pool') or default_pool
-        mode = str(disk.get('mode') or 'MR').upper()
+        mode = _word('MR' if disk.get('mode') is None else disk['mode'], 'mode', where).upper()
         if mode not in MODES:
             raise SDKInvalidInputFormat('%s: mode %r is not one of %s' % (where, mode, ', '.join(MODES)))
         if fmt == 'swap' and not disk.get('disk_pool'):
@@ -97,7 +111,7 @@ def normalize(disk_list, default_pool=None, entry=None, first_vdev='0100', where
             raise SDKInvalidInputFormat(str(e))
         if count <= 0:
             raise SDKInvalidInputFormat('%s: size %r must be greater than 0' % (where, disk['size']))
-        if disk.get('vdev') not in (None, ''):
+        if disk.get('vdev') is not None:       # '' is an error, not "pick one"
             try:
                 vdev = validation.vdev(disk['vdev'], '%s vdev' % where)
             except InputError as e:

@@ -5,6 +5,7 @@
 its disks and its power state.  Nothing here talks to z/VM.
 
 ``new_entry``        the directory entry of a new guest (``guest_create``'s)
+``check_settings``   the declared settings checked, each message naming its option
 ``apply_settings``   the declared settings on a copy of an entry
 ``plan_disks``       which disks to create and delete, checked first
 ``add_predicted_disk``  a disk to be made, shown in the predicted entry
@@ -38,9 +39,53 @@ def memory_text(memory, field='memory'):
 
 
 def _count(value, field, low, high):
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise SDKInvalidInputFormat('%s: %r is not a number from %d to %d' % (field, value, low, high))
-    return value
+    """``value`` as an int from ``low`` to ``high`` (an int, or ASCII digits;
+    0 is an error, never a default)."""
+    try:
+        return validation.ascii_number(value, field, low, high, 'a number')
+    except InputError as e:
+        raise SDKInvalidInputFormat(str(e))
+
+
+def _checked(check, *args):
+    try:
+        return check(*args)
+    except SDKInvalidInputFormat:
+        raise
+    except InputError as e:
+        raise SDKInvalidInputFormat(str(e))
+
+
+def check_settings(p, where=''):
+    """Check the declared settings (``p``: the module's options named in
+    SETTINGS; None or absent: not declared) before anything is read or
+    written; each message names the option (``where`` prefixes it, such as
+    ``guests[2].``).  Returns the canonical values of those declared."""
+    out = {}
+    for key in ('memory', 'max_memory'):
+        if p.get(key) is not None:
+            out[key] = memory_text(p[key], where + key)
+    for key in ('vcpus', 'max_vcpus'):
+        if p.get(key) is not None:
+            out[key] = _count(p[key], where + key, 1, 64)
+    if 'vcpus' in out and 'max_vcpus' in out and out['max_vcpus'] < out['vcpus']:
+        raise SDKInvalidInputFormat('%smax_vcpus: %d is less than vcpus (%d)'
+                                    % (where, out['max_vcpus'], out['vcpus']))
+    if p.get('ipl'):
+        out['ipl'] = _checked(validation.ipl_device, p['ipl'], where + 'ipl')
+    if p.get('logonby') is not None:
+        logonby = p['logonby'].split(' ') if isinstance(p['logonby'], str) else p['logonby']
+        out['logonby'] = [_checked(validation.userid, u, where + 'logonby') for u in logonby if u != '']
+    if p.get('profile'):
+        out['profile'] = _checked(validation.userid, p['profile'], where + 'profile', True)
+    if p.get('account'):
+        text = _checked(validation.no_blanks_or_controls, p['account'], where + 'account').upper()
+        if len(text) > 8:
+            raise SDKInvalidInputFormat('%saccount: %r must be 1 to 8 characters' % (where, text))
+        out['account'] = text
+    if p.get('password') is not None:
+        out['password'] = _checked(validation.password, p['password'], where + 'password')
+    return out
 
 
 def new_entry(userid, vcpus, memory, user_profile='', max_cpu=None, max_mem=None, ipl_from='', ipl_param='',
@@ -52,9 +97,11 @@ def new_entry(userid, vcpus, memory, user_profile='', max_cpu=None, max_mem=None
         userid = validation.userid(userid, 'userid')
     except InputError as e:
         raise SDKInvalidInputFormat(str(e))
-    _count(vcpus, 'vcpus', 1, 64)
+    vcpus = _count(vcpus, 'vcpus', 1, 64)
     if max_cpu is not None:
-        _count(max_cpu, 'max_cpu', vcpus, 64)
+        max_cpu = _count(max_cpu, 'max_cpu', vcpus, 64)
+    if ipl_from:
+        ipl_from = _checked(validation.ipl_device, ipl_from, 'ipl_from')
     storage = memory_text(memory)
     max_storage = memory_text(max_mem, 'max_mem') if max_mem not in (None, '') else storage
     if isinstance(logonby, str):
@@ -97,6 +144,7 @@ def apply_settings(entry, p, creating=False):
     SETTINGS; None leaves one as it is) to ``entry``, a copy; returns
     whether anything changed.  The password is set only on an existing
     guest when given (a new guest gets it at creation)."""
+    declared = check_settings(p)
     changed = False
     if p.get('memory') is not None:
         changed |= entry.set_storage(p['memory'])
@@ -106,7 +154,7 @@ def apply_settings(entry, p, creating=False):
         count = p['vcpus'] if p.get('vcpus') is not None else max(len(entry.cpus), 1)
         changed |= entry.set_cpus(count, max_cpus=p.get('max_vcpus'))
     if p.get('ipl') is not None:
-        changed |= entry.set_ipl(p['ipl'] or None)
+        changed |= entry.set_ipl(declared.get('ipl'))
     if p.get('logonby') is not None:
         changed |= entry.set_logonby(p['logonby'])
     if p.get('account') is not None:

@@ -54,7 +54,7 @@ KEEP = _Keep()
 PORT_TYPES = ('ACCESS', 'TRUNK')
 NIC_DEVICES = 3
 SPEC_KEYS = ('vdev', 'state', 'vswitch', 'vlan_id', 'port_type', 'mac_address', 'nic_id')
-_NIC_ID_VALUE_RE = re.compile(r'^[A-Za-z0-9._:@#$-]{1,56}$')
+_NIC_ID_VALUE_RE = re.compile(r'[A-Za-z0-9._:@#$-]{1,56}', re.ASCII)
 
 
 # -- input ---------------------------------------------------------------------------------------
@@ -74,7 +74,7 @@ def option_spec():
 
 def check_nic_id(value, field='nic_id'):
     """A nic_id: 1 to 56 of letters, digits and . _ : @ # $ - (a UUID fits)."""
-    if not isinstance(value, str) or not _NIC_ID_VALUE_RE.match(value):
+    if not isinstance(value, str) or not _NIC_ID_VALUE_RE.fullmatch(value):
         raise SDKInvalidInputFormat('%s: %r is not a valid nic_id: use 1 to 56 letters, digits and . _ : @ # $ -'
                                     % (field, value))
     return value
@@ -86,9 +86,10 @@ def _fail(where, field, e):
 
 
 def _port_type(value, field):
-    if not isinstance(value, str) or value.strip().upper() not in PORT_TYPES:
+    text = validation.ascii_text(value, field, 'ACCESS or TRUNK') if isinstance(value, str) else None
+    if text is None or text.upper() not in PORT_TYPES:
         raise ValueError('%s: %r is not ACCESS or TRUNK' % (field, value))
-    return value.strip().upper()
+    return text.upper()
 
 
 def _checked(spec, key, where, check):
@@ -161,7 +162,7 @@ def _vlan_set(tokens):
     ids = set()
     for token in tokens or []:
         parts = str(token).split('-')
-        if all(p.isdigit() for p in parts) and len(parts) <= 2:
+        if all(re.fullmatch(r'[0-9]{1,4}', p, re.ASCII) for p in parts) and len(parts) <= 2:
             ids.update(range(int(parts[0]), int(parts[-1]) + 1))
     return ids
 

@@ -51,7 +51,15 @@ DEFAULTS = {'real_device_address': [], 'controller': '*', 'connection': 'CONNECT
 _VLAN_ONLY = ('port_type', 'native_vlan_id', 'gvrp')
 _STATUS_CONNECTED = ('2', '5', '6', '7', '8', '9', '11', '12')
 _STATUS_DISCONNECTED = ('3', '4')
-_RDEV_RE = re.compile(r'^[0-9A-F]{1,4}(\.P[0-9A-F]{1,2})?$')
+_RDEV_RE = re.compile(r'[0-9A-F]{1,4}(\.P[0-9A-F]{1,2})?', re.ASCII)
+
+
+def _ascii(value, field, what):
+    """``value`` as text, printable ASCII (so upper() maps a-z only), without surrounding blanks."""
+    try:
+        return validation.ascii_text(value, field, what)
+    except ValueError as e:
+        raise SDKInvalidInputFormat(str(e))
 
 
 def parse_rdev(value, field='rdev', limit=3):
@@ -60,13 +68,14 @@ def parse_rdev(value, field='rdev', limit=3):
     '0600.P01'-style tokens (at most ``limit``)."""
     if value is None:
         return []
-    items = value if isinstance(value, (list, tuple)) else str(value).replace(',', ' ').split()
+    if not isinstance(value, (list, tuple)):
+        value = _ascii(value, field, 'a list of real device numbers').replace(',', ' ').split(' ')
     tokens = []
-    for item in items:
-        text = str(item).strip().upper()
+    for item in value:
+        text = _ascii(item, field, 'a real device number').upper()
         if text in ('', 'NONE'):
             continue
-        if not _RDEV_RE.match(text):
+        if not _RDEV_RE.fullmatch(text):
             raise SDKInvalidInputFormat('%s: %r is not a real device number: expected 1 to 4 hexadecimal digits, '
                                         'optionally with a port such as 0600.P1' % (field, item))
         base, _dot, port = text.partition('.')
@@ -91,7 +100,7 @@ def vlan_id_set(tokens):
 
 
 def _choice(value, field, choices):
-    text = str(value).strip().upper()
+    text = _ascii(value, field, 'one of %s' % ', '.join(choices)).upper()
     if text not in choices:
         raise SDKInvalidInputFormat('%s: %r is not one of %s' % (field, value, ', '.join(choices)))
     return text
@@ -106,7 +115,7 @@ def normalize(params):
     if value is not None:
         out['real_device_address'] = parse_rdev(value, 'real_device_address')
     if params.get('controller') is not None:
-        text = str(params['controller']).strip()
+        text = _ascii(params['controller'], 'controller', 'a user ID or *')
         try:
             out['controller'] = '*' if text == '*' else validation.userid(text, 'controller')
         except ValueError as e:
@@ -119,7 +128,7 @@ def normalize(params):
     if vid is None:
         vid = params.get('vid')
     if vid is not None:
-        text = str(vid).strip().upper()
+        text = _ascii(vid, 'vlan_id', 'a VLAN ID, UNAWARE or AWARE').upper()
         if text in ('UNAWARE', 'AWARE'):
             out['vlan_id'] = text
         else:
@@ -152,10 +161,11 @@ def _vlan_ids(value, field):
     """VLAN IDs from [100, '200-210'] or '100 200-210'."""
     if value is None:
         return None
-    items = value if isinstance(value, (list, tuple)) else str(value).replace(',', ' ').split()
+    if not isinstance(value, (list, tuple)):
+        value = [v for v in _ascii(value, field, 'a list of VLAN IDs').replace(',', ' ').split(' ') if v]
     ids = set()
-    for item in items:
-        parts = str(item).strip().split('-') if not isinstance(item, int) else [item]
+    for item in value:
+        parts = _ascii(item, field, 'a VLAN ID or range').split('-') if not isinstance(item, int) else [item]
         try:
             bounds = [validation.vlan_id(p, field) for p in parts]
         except ValueError as e:

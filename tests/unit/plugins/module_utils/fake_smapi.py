@@ -143,7 +143,9 @@ def make_ca_and_server_cert(directory, hostname='localhost'):
     """
     def run(*args):
         subprocess.run(args, check=True, cwd=directory, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # the CA extensions Python 3.13's strict verification requires of a CA
     run('openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=zvm test CA',
+        '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
         '-keyout', 'ca.key', '-out', 'ca.pem')
     run('openssl', 'req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=%s' % hostname, '-keyout', 'server.key',
         '-out', 'server.csr')

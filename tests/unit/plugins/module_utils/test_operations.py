@@ -74,7 +74,8 @@ def test_dm_write_waits_for_a_lock_someone_else_holds():
 
 def test_dm_write_gives_up_after_the_lock_timeout():
     session, clock = session_with([(400, 12)] * 20, lock_timeout=3.0)
-    with pytest.raises(SDKConflictError, match="stayed locked by another user for 3 seconds"):
+    with pytest.raises(SDKConflictError, match="stayed locked for 3 seconds .*another change of it may still be "
+                                               "running.*release it with DIRMAINT FOR LINUX01 UNLOCK"):
         session.dm_write('Virtual_Network_Adapter_Delete_DM', 'LINUX01', image_device_number='1000')
     assert clock.now >= 3.0
 
@@ -166,6 +167,77 @@ def test_a_failed_unlock_after_a_good_change_fails_the_change():
     session, _clock = session_with(script)
     with pytest.raises(SDKConflictError, match='still locked'):
         entries.modify(session, 'LINUX01', lambda e: e.set_storage('2G'))
+
+
+def markers(tmp_path):
+    return sorted(p.name for p in tmp_path.glob('zvm-cloud-locks-*/*.held'))
+
+
+def test_modify_records_its_lock_on_the_controller_until_it_unlocks(tmp_path):
+    seen = []
+    session, _clock = session_with([(0, 0), (0, 0, {'image_record_array': RECORDS}), (0, 0), (0, 0)])
+    before, after = entries.modify(session, 'LINUX01', lambda e: seen.append(markers(tmp_path)) or e.set_storage('2G'))
+    assert seen == [['test_1_LINUX01.held']] and markers(tmp_path) == []
+    assert after.storage == '2G'
+
+
+def test_a_failed_unlock_leaves_the_marker_and_the_next_change_releases_the_stale_lock(tmp_path):
+    script = [(0, 0), (0, 0, {'image_record_array': RECORDS}), (0, 0)] + [(500, 8)] * entries.UNLOCK_ATTEMPTS
+    session, _clock = session_with(script)
+    with pytest.raises(SDKConflictError, match='still locked'):
+        entries.modify(session, 'LINUX01', lambda e: e.set_storage('2G'))
+    assert markers(tmp_path) == ['test_1_LINUX01.held']
+    # a later run of this controller: DirMaint refuses the lock (still ours), the marker says so
+    locked_by_us = (0, 12, {'lock_info': {'locked_type': 'IMAGE', 'image_locked_by': 'MAINT'}})
+    session, clock = session_with([(400, 12), locked_by_us, (0, 0), (0, 0), (0, 0, {'image_record_array': RECORDS}),
+                                   (0, 0), (0, 0)])
+    entries.modify(session, 'LINUX01', lambda e: e.set_storage('4G'))
+    assert session.client.functions() == ['Image_Lock_DM', 'Image_Lock_Query_DM', 'Image_Unlock_DM', 'Image_Lock_DM',
+                                          'Image_Query_DM', 'Image_Replace_DM', 'Image_Unlock_DM']
+    assert clock.slept == [] and session.released_stale_locks == ['LINUX01'] and markers(tmp_path) == []
+
+
+def test_a_lock_without_a_marker_is_waited_for_never_released():
+    session, _clock = session_with([(400, 12)] * 30, lock_timeout=2.0)
+    with pytest.raises(SDKConflictError, match="stayed locked .*DIRMAINT FOR LINUX01 UNLOCK"):
+        entries.modify(session, 'LINUX01', lambda e: e.set_storage('2G'))
+    assert set(session.client.functions()) == {'Image_Lock_DM'}
+
+
+def test_a_marker_whose_lock_another_user_now_holds_is_dropped_not_released(tmp_path):
+    session, _clock = session_with([(0, 0)])
+    with session.guest_lock('LINUX01'):
+        session.record_lock('LINUX01')
+    other = (0, 12, {'lock_info': {'locked_type': 'IMAGE', 'image_locked_by': 'OPERATOR'}})
+    session, _clock = session_with([(400, 12), other] + [(400, 12)] * 30, lock_timeout=1.0)
+    with pytest.raises(SDKConflictError, match='stayed locked'):
+        entries.modify(session, 'LINUX01', lambda e: e.set_storage('2G'))
+    assert 'Image_Unlock_DM' not in session.client.functions() and markers(tmp_path) == []
+
+
+def test_any_directory_write_releases_a_stale_lock_of_this_controller_but_waits_on_a_device_lock(tmp_path):
+    session, clock = session_with([])
+    with session.guest_lock('LINUX01'):
+        session.record_lock('LINUX01')                  # a process that was killed holding the lock
+    locked_by_us = (0, 12, {'lock_info': {'locked_type': 'IMAGE', 'image_locked_by': 'MAINT'}})
+    session, clock = session_with([(404, 12), (400, 12), locked_by_us, (0, 0), (0, 0)])
+    assert entries.delete(session, 'LINUX01') is True
+    assert session.client.functions() == ['Image_Delete_DM', 'Image_Delete_DM', 'Image_Lock_Query_DM',
+                                          'Image_Unlock_DM', 'Image_Delete_DM']
+    assert clock.slept == [0.2] and markers(tmp_path) == []     # waited on the device lock only
+
+
+def test_modify_runs_again_when_its_lock_was_released_before_the_replace(tmp_path):
+    read = (0, 0, {'image_record_array': RECORDS})
+    session, _clock = session_with([(0, 0), read, (400, 24), (0, 0), read, (0, 0), (0, 0)])
+    before, after = entries.modify(session, 'LINUX01', lambda e: e.set_storage('2G'))
+    assert session.client.functions() == ['Image_Lock_DM', 'Image_Query_DM', 'Image_Replace_DM',   # lost: no unlock
+                                          'Image_Lock_DM', 'Image_Query_DM', 'Image_Replace_DM', 'Image_Unlock_DM']
+    assert after.storage == '2G' and markers(tmp_path) == []
+    session, _clock = session_with([(0, 0), read, (400, 24)] * entries.MODIFY_ATTEMPTS)
+    with pytest.raises(SDKConflictError, match='released by someone else .* nothing was written'):
+        entries.modify(session, 'LINUX01', lambda e: e.set_storage('2G'))
+    assert 'Image_Unlock_DM' not in session.client.functions()
 
 
 # -- power -------------------------------------------------------------------------------------

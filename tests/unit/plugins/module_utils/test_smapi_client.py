@@ -92,7 +92,7 @@ def test_read_timeout_on_a_query_is_retried():
     def script(n, req):
         return Act.id_then_stall(1.0) if n == 0 else names_reply('X')
     with FakeSmapi(script) as srv:
-        reply = make_client(srv.port, timeout=0.3).call('Image_Name_Query_DM')
+        reply = make_client(srv.port, timeout=5, read_timeout=0.3).call('Image_Name_Query_DM')
     assert reply['image_name_array'] == ['X']
     assert srv.connections == 2
 
@@ -276,8 +276,9 @@ def test_tls_untrusted_certificate_is_refused_by_default(pki):
     ca, cert, key = pki
     with FakeSmapi(lambda n, req: names_reply('SECURE'), tls_context=server_tls_context(cert, key)) as srv:
         with pytest.raises(SmapiConnectionError, match='not trusted'):
-            make_client(srv.port, tls=True, retries=0).call('Image_Name_Query_DM')
+            make_client(srv.port, tls=True, retries=3).call('Image_Name_Query_DM')
     assert srv.requests == []
+    assert srv.connections == 1     # never retried
 
 
 def test_tls_verification_can_be_turned_off_explicitly(pki):
@@ -294,3 +295,59 @@ def test_history_records_each_request_without_passwords():
         c.call('Image_Name_Query_DM')
     assert c.call_count() == 2
     assert 'SECRET' not in repr(c.history)
+
+
+# -- secrets in validation errors (issue 16, bug 6) ----------------------------------------------------
+
+USER_RECORD = 'USER LINUX01 PA\u200bSS1 1G 1G G'
+
+
+@pytest.mark.parametrize('function, params', [
+    ('Image_Replace_DM', {'image_record_array': ['* a comment', USER_RECORD]}),
+    ('Image_Create_DM', {'image_record_array': [USER_RECORD]}),
+    ('Image_Create_DM', {'image_record_array': ['USER LINUX01 XX'], 'initial_password': 'PA\u200bSS1'}),
+    ('Image_Replace_DM', {'image_record_array': ['USER LINUX01 SECRET1 1G 1G G' + ' ' * 60]}),
+    ('Image_Replace_DM', {'image_record_array': ['USER LINUX01 SEC\x01RET1 1G 1G G']}),
+])
+def test_a_record_or_secret_is_never_quoted_in_a_validation_error(function, params):
+    """Regression: a password with a zero-width space made the codec quote
+    the whole USER record with repr(), as 'parameter None contains
+    characters outside ISO-8859-15: ...'."""
+    with FakeSmapi(lambda n, req: Act.reply()) as srv:
+        with pytest.raises(ValidationError) as info:
+            make_client(srv.port).request(function, 'LINUX01', params)
+    assert srv.connections == 0
+    msg = str(info.value)
+    assert 'SS1' not in msg and 'SECRET' not in msg and 'RET1' not in msg and '\\u200b' not in msg
+    assert 'parameter None' not in msg and info.value.parameter is not None
+    assert msg.startswith('%s: parameter %r' % (function, info.value.parameter))
+
+
+def test_an_element_of_a_list_is_reported_under_the_list_and_its_number():
+    with pytest.raises(ValidationError) as info:
+        make_client(1).request('Image_Replace_DM', 'LINUX01', {'image_record_array': ['* ok', USER_RECORD]})
+    assert info.value.parameter == 'image_record_array'
+    assert str(info.value) == ("Image_Replace_DM: parameter 'image_record_array' (element 2) contains a character "
+                               "SMAPI cannot carry (only ISO-8859-15 is; the value is not shown)")
+
+
+def test_a_named_parameter_that_is_not_secret_shows_the_character_and_where():
+    with pytest.raises(ValidationError) as info:
+        make_client(1).request('Image_Lock_DM', 'LINUX01', {'device_address': '01\u200b'})
+    assert str(info.value) == ("Image_Lock_DM: parameter 'device_address' contains '\\u200b' (U+200B) at position 3, "
+                               "which SMAPI cannot carry (only ISO-8859-15)")
+
+
+def test_a_password_smapi_cannot_carry_is_an_error_naming_it_not_a_traceback():
+    with pytest.raises(ValidationError) as info:
+        smapi_client.SmapiClient('127.0.0.1', 'MAINT', 'SE\u200bCRET', port=1).call('Image_Name_Query_DM')
+    assert info.value.parameter == 'password' and 'CRET' not in str(info.value)
+
+
+def test_a_directory_record_too_long_is_shown_with_its_password_masked():
+    from ansible_collections.zvm.cloud.plugins.module_utils import directory
+    entry = directory.DirectoryEntry.new('LINUX001', 'SECRET12', '9999999M', '9999999M',
+                                         'ABCDEFGHIJKLMNOPQRSTUVWXYZ123456')
+    with pytest.raises(ValueError) as info:
+        entry.records()
+    assert 'SECRET12' not in str(info.value) and '********' in str(info.value)

@@ -169,3 +169,52 @@ def test_compare_memory():
 def test_format_bytes():
     assert units.format_bytes(4 * GIB) == '4G'
     assert units.format_bytes(1000) == '1000 bytes'
+
+
+# -- ASCII only, and z/VM's limits (issue 16, bug 5) -------------------------------------------------
+
+@pytest.mark.parametrize('func', [parse_size, parse_memory])
+@pytest.mark.parametrize('value, shown', [
+    ('\u0661G', "'\u0661' (U+0661)"),           # an Arabic-Indic one
+    ('\uff11\uff10\uff10', "'\uff11' (U+FF11)"),  # fullwidth digits
+    ('1\u212a', "'\u212a' (U+212A)"),            # the Kelvin sign matched K case-insensitively
+    ('1G\x1f', "'\\x1f' (U+001F)"),              # was stripped
+    ('\x001G', "'\\x00' (U+0000)"),
+    ('1G\n', "'\\n' (U+000A)"),
+])
+def test_sizes_are_ascii(func, value, shown):
+    with pytest.raises(ValueError) as err:
+        func(value, field='f')
+    assert str(err.value).startswith('f: %r is not valid: it contains %s' % (value, shown))
+
+
+@pytest.mark.parametrize('func', [parse_size, parse_memory])
+def test_huge_numbers_are_an_error_not_a_crash(func):
+    for value in ('9' * 5000, '9' * 5000 + 'G', '1' + '0' * 40 + 'M'):
+        with pytest.raises(ValueError) as err:
+            func(value, field='f')
+        assert str(err.value).startswith('f: ') and 'never a size' in str(err.value)
+
+
+def test_storage_beyond_what_cp_takes_is_an_error_naming_the_field():
+    """Regression: 99999999G of memory was written into the directory."""
+    with pytest.raises(ValueError) as err:
+        cp_storage(parse_memory('99999999G'), 'max_memory')
+    assert str(err.value).startswith('max_memory: 99999999G is not a storage size z/VM takes: CP writes storage '
+                                     'as 1 to 7 digits and a unit')
+    assert cp_storage(parse_memory('9999999G')) == '9999999G'
+    assert cp_storage(parse_memory('9999999T')) == '9999999T'
+    with pytest.raises(ValueError, match='memory: 17825792T is more than z/VM allows: a guest.s storage is at most 16E'):
+        cp_storage(17 * 1024 ** 6)
+
+
+@pytest.mark.parametrize('size, devtype, text', [
+    ('99999999G', '3390', 'a 3390 minidisk has at most 1182006'),
+    ('1182007', '3390', 'a 3390 minidisk has at most 1182006'),
+    ('2147483641', 'FB-512', 'a minidisk has at most 2147483640'),
+])
+def test_disks_beyond_z_vm_are_errors(size, devtype, text):
+    with pytest.raises(ValueError) as err:
+        disk_size_units(size, devtype, field='disks[1] size')
+    assert str(err.value).startswith('disks[1] size: ') and text in str(err.value)
+    assert disk_size_units('1182006', '3390') == (1182006, 'CYL')

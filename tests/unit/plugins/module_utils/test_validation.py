@@ -165,3 +165,133 @@ def test_password_bad_never_echoes(bad, text):
     assert got == text
     if bad:
         assert bad not in got
+
+
+# -- ASCII only, nothing silently changed (issue 16, bug 5) -----------------------------------------
+
+@pytest.mark.parametrize('func, value, field, shown', [
+    (v.userid, 'l\u0131nux02', 'name', "'\u0131' (U+0131)"),          # dotless i upper-cases to I
+    (v.userid, 'LINUX02\x1f', 'name', "'\\x1f' (U+001F)"),            # was stripped
+    (v.userid, '\u2028LINUX02', 'name', "'\\u2028' (U+2028)"),
+    (v.vswitch_name, 'v\u017fw1', 'vswitch', "'\u017f' (U+017F)"),    # long s upper-cases to S
+    (v.pool_name, 'POOL\u0661', 'pool', "'\u0661' (U+0661)"),
+    (v.volser, 'LX\uff10100', 'volser', "'\uff10' (U+FF10)"),
+    (v.privilege_classes, 'G\u212a', 'privileges', "'\u212a' (U+212A)"),  # Kelvin sign
+    (v.vdev, '01\x1f', 'vdev', "'\\x1f' (U+001F)"),
+    (v.vdev, '\uff10\uff11\uff10\uff10', 'vdev', "'\uff10' (U+FF10)"),
+    (v.ipl_device, '01\x1f', 'ipl', "'\\x1f' (U+001F)"),
+    (v.ipl_device, 'cm\u017f', 'ipl', "'\u017f' (U+017F)"),
+    (v.mac_address, '02:00:00:ab:cd:\ufb00', 'mac_address', "'\ufb00' (U+FB00)"),  # ff ligature upper-cases to FF
+    (v.vlan_id, '\u0661\u0660\u0660', 'vlan', "'\u0661' (U+0661)"),   # Arabic-Indic digits read as 100
+    (v.vlan_id, '100\n', 'vlan', "'\\n' (U+000A)"),
+])
+def test_non_ascii_and_control_characters_are_errors_naming_the_field(func, value, field, shown):
+    got = message(func, value)
+    assert got.startswith('%s: %r is not ' % (field, value)), got
+    assert 'it contains %s' % shown in got and '\n' not in got
+
+
+@pytest.mark.parametrize('value', ['\u0131', '\u017f', '\ufb00', '\u00df'])
+def test_text_that_upper_cases_to_ascii_is_not_accepted(value):
+    assert message(v.no_blanks_or_controls, 'ACC' + value, 'account').startswith('account: ')
+    assert message(v.password, 'PW' + value) == (
+        'password: the password must consist of printable ASCII characters (letters, digits and symbols such '
+        'as @ # $)')
+
+
+def test_a_password_with_an_invisible_character_is_refused_without_showing_it():
+    got = message(v.password, 'PA\u200bSS1')
+    assert 'SS1' not in got and '200b' not in got.lower() and 'PA' not in got.replace('password', '')
+
+
+def test_ipl_device():
+    assert v.ipl_device('100') == '0100'
+    assert v.ipl_device(' cms ') == 'CMS'
+    assert message(v.ipl_device, 'TOOLONGNAME') == (
+        "ipl: 'TOOLONGNAME' is neither a vdev (1 to 4 hex digits) nor a system name (1 to 8 of A-Z, 0-9, "
+        "@ # $ _ -)")
+
+
+@pytest.mark.parametrize('value, expected', [(5, 5), ('5', 5), (' 64 ', 64)])
+def test_ascii_number_good(value, expected):
+    assert v.ascii_number(value, 'vcpus', 1, 64) == expected
+
+
+@pytest.mark.parametrize('value, text', [
+    (0, 'vcpus: 0 is not a whole number from 1 to 64'),
+    ('0', "vcpus: '0' is not a whole number from 1 to 64"),
+    ('\u0662', "vcpus: '\u0662' is not a whole number: it contains '\u0662' (U+0662)"),
+    ('2\x1f', "vcpus: '2\\x1f' is not a whole number: it contains '\\x1f' (U+001F)"),
+    ('9' * 30, "vcpus: '%s' is not a whole number from 1 to 64 (digits 0-9 only)" % ('9' * 30)),
+    (True, 'vcpus: True is not a whole number from 1 to 64'),
+])
+def test_ascii_number_bad(value, text):
+    assert message(v.ascii_number, value, 'vcpus', 1, 64).startswith(text)
+
+
+def test_raw_numbers_of_module_arguments_must_be_ascii_digits():
+    spec = {'vcpus': {'type': 'int'}, 'name': {'type': 'str'},
+            'disks': {'type': 'list', 'elements': 'dict', 'options': {'count': {'type': 'int'}}}}
+    assert v.raw_number_problem(spec, {'vcpus': '2', 'name': '\u0662', 'disks': [{'count': 3}]}) is None
+    assert v.raw_number_problem(spec, {'vcpus': '\u0662'}) == \
+        "vcpus: '\u0662' is not a whole number: use the digits 0-9"
+    assert v.raw_number_problem(spec, {'vcpus': '2\x1f'}) == \
+        "vcpus: '2\\x1f' is not a whole number: use the digits 0-9"
+    assert v.raw_number_problem(spec, {'disks': [{'count': 1}, {'count': '\uff13'}]}) == \
+        "disks[2].count: '\uff13' is not a whole number: use the digits 0-9"
+
+
+# -- the planner's settings: 0 CPUs is an error, not 1 ----------------------------------------------
+
+@pytest.mark.parametrize('settings, text', [
+    ({'vcpus': 0}, 'vcpus: 0 is not a number from 1 to 64'),
+    ({'max_vcpus': 0}, 'max_vcpus: 0 is not a number from 1 to 64'),
+    ({'vcpus': 4, 'max_vcpus': 2}, 'max_vcpus: 2 is less than vcpus (4)'),
+    ({'memory': '99999999G'}, 'memory: 99999999G is not a storage size z/VM takes'),
+    ({'ipl': '01\x1f'}, "ipl: '01\\x1f' is not an IPL device"),
+    ({'logonby': ['l\u0131nux02']}, "logonby: 'l\u0131nux02' is not a valid z/VM user ID"),
+    ({'account': 'AC\u00dfT'}, "account: 'AC\u00dfT' contains '\u00df' (U+00DF)"),
+])
+def test_guest_settings_are_checked_naming_the_option(settings, text):
+    from ansible_collections.zvm.cloud.plugins.module_utils.planners import guests
+    assert message(guests.check_settings, settings).startswith(text)
+    assert message(guests.check_settings, settings, 'guests[2].').startswith('guests[2].' + text)
+
+
+def test_apply_settings_refuses_zero_cpus_before_changing_the_entry():
+    from ansible_collections.zvm.cloud.plugins.module_utils import directory
+    from ansible_collections.zvm.cloud.plugins.module_utils.planners import guests
+    entry = directory.DirectoryEntry.new('LINUX01', 'PW', '1G', '1G', 'G')
+    before = entry.records()
+    for bad in ({'vcpus': 0}, {'max_vcpus': 0}, {'memory': '2G', 'vcpus': 0}):
+        assert message(guests.apply_settings, entry, bad).split(':')[0] in ('vcpus', 'max_vcpus')
+        assert entry.records() == before
+
+
+def test_new_entry_refuses_zero_cpus():
+    from ansible_collections.zvm.cloud.plugins.module_utils.planners import guests
+    assert message(guests.new_entry, 'LINUX01', 0, '1G') == 'vcpus: 0 is not a number from 1 to 64'
+    assert message(guests.new_entry, 'LINUX01', 1, '1G', ipl_from='01\x1f').startswith("ipl_from: '01\\x1f'")
+
+
+def test_an_empty_disk_vdev_is_an_error_not_the_next_free_one():
+    from ansible_collections.zvm.cloud.plugins.module_utils.planners import disks
+    got = message(disks.normalize, [{'vdev': '', 'size': '1G', 'disk_pool': 'ECKD:POOL1'}])
+    assert got == "disk 1 vdev: '' is not a virtual device number: expected 1 to 4 hexadecimal digits, such as 0100"
+    assert disks.normalize([{'size': '1G', 'disk_pool': 'ECKD:POOL1'}])[0]['vdev'] == '0100'
+    assert message(disks.normalize, [{'size': '1G', 'disk_pool': 'ECKD:POOL\u0661'}]).startswith('disk 1 disk_pool')
+    assert message(disks.normalize, [{'size': '1G', 'disk_pool': 'ECKD:P1', 'mode': ''}]).startswith(
+        "disk 1: mode '' is not one of")
+    assert message(disks.normalize, [{'size': '1G', 'disk_pool': 'ECKD:P1'}], 'ECKD:PO\x1fOL').startswith(
+        "disk_pool: 'ECKD:PO\\x1fOL' is not a disk pool")
+
+
+def test_nic_and_vswitch_values_are_ascii():
+    from ansible_collections.zvm.cloud.plugins.module_utils.planners import nics, vswitches
+    assert message(nics.normalize, {'vdev': '1000', 'vswitch': 'VSW1', 'port_type': 'ACCE\u017fS'}).startswith(
+        "port_type: 'ACCE\u017fS' is not ACCESS or TRUNK")
+    assert message(nics.normalize, {'vdev': '1000', 'nic_id': 'abc\n'}).startswith("nic_id: 'abc\\n'")
+    assert message(vswitches.parse_rdev, '\ufb00').startswith("rdev: '\ufb00' is not a list of real device")
+    assert message(vswitches.normalize, {'controller': '\x1fDTCVSW1'}).startswith("controller: '\\x1fDTCVSW1'")
+    assert message(vswitches.normalize_grants, [{'userid': 'MAINT', 'vlan_ids': ['1\u0660']}]).startswith(
+        "grants[1].vlan_ids: '1\u0660' is not a VLAN ID or range")
