@@ -14,17 +14,22 @@ description:
   - Makes each guest of one or more z/VM systems an Ansible host, so the Linux guests you provision
     with M(zvm.cloud.zvm_guest) can be configured next.
   - Reads the z/VM directory and CP over SMAPI, with a fixed number of bulk calls for the guest list,
-    power states and NICs, plus one directory read per guest when O(definitions=true); those run on up
-    to O(max_connections) connections at once.
+    power states and NICs, plus one Query_All_DM for all directory entries when O(definitions=true).
+    When the server refuses Query_All_DM (the SMAPI user is not authorized for it, or the server does not
+    have it), each guest's entry is read by itself instead, on up to O(max_connections) connections at once;
+    the hostvar C(zvm_directory_read) says which (V(query_all) or V(per_guest)).
   - Uses a YAML configuration file whose name ends with C(zvm.yml) or C(zvm.yaml).
   - Hostvars of each guest are C(zvm_system), C(zvm_userid), C(zvm_power_state) (V(on) or V(off)),
     C(zvm_memory) (logon storage, for example V(4G)), C(zvm_memory_mb), C(zvm_max_memory), C(zvm_vcpus),
     C(zvm_max_vcpus), C(zvm_profile), C(zvm_ipl), C(zvm_disks), C(zvm_nics), C(zvm_vswitches),
-    C(zvm_comments), C(zvm_smapi_host), C(zvm_smapi_port) and C(zvm_smapi_user).
+    C(zvm_comments), C(zvm_directory_read), C(zvm_smapi_host), C(zvm_smapi_port) and C(zvm_smapi_user).
   - C(zvm_nics) lists each NIC with C(vdev), C(type), C(vswitch), C(vlan), C(mac_address) and C(coupled)
     (whether CP has it coupled to the switch now); C(zvm_vswitches) the switches they connect to.
   - Default groups (O(default_groups)) are C(zvm_<system>) for each system, C(zvm_power_on) and
-    C(zvm_power_off), and C(zvm_profile_<profile>) for each directory profile.
+    C(zvm_power_off), and C(zvm_profile_<profile>) for each directory profile. They are valid Ansible group
+    names, in lower case, with every character other than a letter, digit or underscore made an underscore;
+    a system named after an IP address (O(smapi_host=10.1.2.3) without O(system_name)) has the group
+    C(zvm_10_1_2_3).
 author:
   - zvm.cloud maintainers (@zvm-cloud)
 extends_documentation_fragment:
@@ -74,15 +79,18 @@ options:
     default: ['on', 'off']
   definitions:
     description:
-      - Read each guest's directory entry (one SMAPI call per guest) for memory, CPUs, profile, disks,
-        NICs and comments.
+      - Read the guests' directory entries for memory, CPUs, profile, disks, NICs and comments, with one
+        Query_All_DM for the whole directory, or one SMAPI call per guest when the server refuses it.
+        C(zvm_directory_read) tells which (V(query_all) or V(per_guest); null without definitions).
       - With V(false) the number of SMAPI calls does not grow with the number of guests (four per system);
         C(zvm_memory) and C(zvm_vcpus) of running guests then come from their performance records, C(zvm_nics)
         shows only NICs coupled now, and guests that are off have these set to null. C(zvm_profile) is null.
     type: bool
     default: true
   max_connections:
-    description: How many SMAPI requests may run at once while reading directory entries (1 reads them one by one).
+    description:
+      - How many SMAPI requests may run at once while reading directory entries one by one (when Query_All_DM
+        is refused; 1 reads them one after the other).
     type: int
     default: 8
   hostname_format:
@@ -115,6 +123,10 @@ notes:
   - Guests of several systems with the same userid get the same host name unless O(hostname_format) contains
     C({system}); that is reported as an error.
   - Without O(definitions), no directory is read, so O(ansible_host_comment) has no effect.
+  - SMAPI functions this plugin uses, so that the SMAPI user can be authorized for exactly these (the guide
+    C(docs/before-you-start.md) in the collection says which option needs which). Directory functions, authorized
+    in DirMaint too - Image_Name_Query_DM, Image_Query_DM, Query_All_DM. CP and system functions -
+    Image_Performance_Query, Image_Status_Query, Virtual_Network_Vswitch_Query_Extended.
 seealso:
   - module: zvm.cloud.zvm_facts
 '''
@@ -166,6 +178,13 @@ from ansible_collections.zvm.cloud.plugins.module_utils.smapi.errors import Smap
 
 CONNECTION_KEYS = [o[0] for o in connection.OPTIONS]
 CONNECTION_TYPES = dict((o[0], o[1]) for o in connection.OPTIONS)
+
+
+def group_name(text):
+    """``text`` as a valid Ansible group name: letters, digits and
+    underscores, not starting with a digit ('zvm_10.1.2.3' -> 'zvm_10_1_2_3'),
+    whatever TRANSFORM_INVALID_GROUP_CHARS says, and without its warning."""
+    return to_safe_group_name(text, force=True, silent=True)
 
 
 def _first_label(host):
@@ -244,7 +263,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raise AnsibleParserError('zvm.cloud.zvm: system %s (%s): %s' % (name, where,
                                                                             to_native(e).replace('\n', ' ')))
         return {'name': name, 'smapi_host': params.get('smapi_host'), 'smapi_port': params.get('smapi_port'),
-                'smapi_user': params.get('smapi_user'), 'definitions': definitions, 'guests': guests}
+                'smapi_user': params.get('smapi_user'), 'definitions': definitions,
+                'directory_read': reader.directory_read, 'guests': guests}
 
     def _fetch(self):
         return {'systems': [self._read_system(name, params) for name, params in self._systems()]}
@@ -292,6 +312,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             'zvm_nics': nics,
             'zvm_vswitches': sorted(set(n['vswitch'] for n in nics if n.get('vswitch'))),
             'zvm_comments': guest.get('comments') or [],
+            'zvm_directory_read': system.get('directory_read'),
             'zvm_smapi_host': system['smapi_host'],
             'zvm_smapi_port': system['smapi_port'],
             'zvm_smapi_user': system['smapi_user'],
@@ -316,7 +337,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         for system in data['systems']:
             system_group = None
             if default_groups:
-                system_group = self.inventory.add_group(to_safe_group_name('zvm_%s' % system['name'].lower()))
+                system_group = self.inventory.add_group(group_name('zvm_%s' % system['name'].lower()))
             for userid, guest in system['guests'].items():
                 host = self._hostname(system['name'], userid)
                 if host in owners:
@@ -338,8 +359,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                     group = self.inventory.add_group('zvm_power_%s' % guest['power_state'])
                     self.inventory.add_child(group, host)
                     if hostvars['zvm_profile']:
-                        group = self.inventory.add_group(
-                            to_safe_group_name('zvm_profile_%s' % hostvars['zvm_profile'].lower()))
+                        group = self.inventory.add_group(group_name('zvm_profile_%s' % hostvars['zvm_profile'].lower()))
                         self.inventory.add_child(group, host)
                 self._set_composite_vars(self.get_option('compose'), hostvars, host, strict=strict)
                 self._add_host_to_composed_groups(self.get_option('groups'), hostvars, host, strict=strict)

@@ -19,9 +19,15 @@ of the system:
     host         System_Information_Query, System_Performance_Information_Query   2
     diskpools    Image_Volume_Space_Query_DM: the groups, then free and used of
                  each group                                                     1 + 2 per pool
-    definitions  Image_Query_DM of each guest, on up to ``max_connections``
-                 connections at once                                            1 per guest
+    definitions  Query_All_DM: every entry in one reply                          1
+                 or, when the server refuses it (not authorized, not there),
+                 Image_Query_DM of each guest on up to ``max_connections``
+                 connections at once                                   1 + 1 per guest
+    preflight    each capability tried read-only (``preflight.run``); only
+                 when named, never part of 'all'                                15
 
+``read_directory`` makes that choice and says which path it took
+('query_all' or 'per_guest'); the facts report it as ``directory_read``.
 Each query is made once per reader, however many subsets need it.  The
 concurrent reads give the same result, in the same order, as serial ones
 (``max_connections=1``): results are collected in the order of the guest
@@ -36,16 +42,20 @@ import fnmatch
 import re
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.zvm.cloud.plugins.module_utils import directory, units, validation
+from ansible_collections.zvm.cloud.plugins.module_utils import directory, preflight, units, validation
 from ansible_collections.zvm.cloud.plugins.module_utils.errors import InputError
 from ansible_collections.zvm.cloud.plugins.module_utils.operations import disks, entries, host, vswitches
 from ansible_collections.zvm.cloud.plugins.module_utils.operations.power import OFF as POWER_OFF, ON as POWER_ON
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.host import host_info
 
 SUBSETS = ('host', 'diskpools', 'guests', 'definitions', 'vswitches', 'nics', 'stats')
+# subsets gathered only when named: not part of 'all', nor of "all but" exclusions
+EXPLICIT_SUBSETS = ('preflight',)
 # subsets that add to each guest: they need (and bring in) the guest list
 GUEST_SUBSETS = ('definitions', 'nics', 'stats')
 POWER_STATES = (POWER_ON, POWER_OFF)
+# how read_directory read the entries
+QUERY_ALL, PER_GUEST = 'query_all', 'per_guest'
 
 DEFAULT_MAX_CONNECTIONS = 8
 MAX_CONNECTIONS = 64
@@ -62,10 +72,12 @@ _PATTERN_CHARS = validation.USERID_CHARS + '*?[]!'
 # -- options -----------------------------------------------------------------------------------------
 
 def resolve_subsets(requested):
-    """The subsets to gather, in SUBSETS order, from names, 'all' and
-    '!name' exclusions (as ansible.builtin.setup reads gather_subset).
+    """The subsets to gather, in SUBSETS order (then EXPLICIT_SUBSETS),
+    from names, 'all' and '!name' exclusions (as ansible.builtin.setup reads
+    gather_subset).
 
-    Only exclusions means "all but these"; '!all' keeps only what is named.
+    Only exclusions means "all but these"; '!all' keeps only what is named;
+    'preflight' is gathered only when named.
     definitions, nics and stats add to the guests, so naming one of them
     brings in 'guests'; '!guests' drops those that came only from 'all'.
     Raises InputError naming an unknown subset.
@@ -79,9 +91,9 @@ def resolve_subsets(requested):
         name = str(item).strip().lower()
         negated = name.startswith('!')
         name = name[1:].strip() if negated else name
-        if name != 'all' and name not in SUBSETS:
+        if name != 'all' and name not in SUBSETS + EXPLICIT_SUBSETS:
             raise InputError('gather_subset: %r is not a subset; choose from all, %s (or !name to exclude one)'
-                             % (str(item), ', '.join(SUBSETS)))
+                             % (str(item), ', '.join(SUBSETS + EXPLICIT_SUBSETS)))
         (excludes if negated else includes).append(name)
     explicit = set(includes) - set(['all'])
     chosen = set(SUBSETS) if (not includes or 'all' in includes) else set()
@@ -94,7 +106,7 @@ def resolve_subsets(requested):
             chosen.add('guests')
         else:
             chosen -= set(GUEST_SUBSETS)
-    return [s for s in SUBSETS if s in chosen]
+    return [s for s in SUBSETS + EXPLICIT_SUBSETS if s in chosen]
 
 
 def check_patterns(patterns, field):
@@ -106,7 +118,9 @@ def check_patterns(patterns, field):
         patterns = [patterns]
     out = []
     for p in patterns:
-        text = str(p).strip().upper()
+        text = str(p).strip(' ')
+        # upper() only after the ASCII check: no Unicode case mapping ('l\u0131nux*' is not 'LINUX*')
+        text = text.upper() if validation.non_ascii(text) is None else text
         bad = [c for c in text if c not in _PATTERN_CHARS]
         if not text or bad:
             raise InputError('%s: %r is not a guest name or pattern (a userid, with * ? and [...] as wildcards)'
@@ -289,6 +303,21 @@ def read_entries(session, userids, max_connections=DEFAULT_MAX_CONNECTIONS):
     return bounded_map(lambda userid: entries.query(session, userid), userids, max_connections)
 
 
+def read_directory(session, userids, max_connections=DEFAULT_MAX_CONNECTIONS):
+    """(entries, path): the directory entries of ``userids`` in their order
+    (None for a guest that has none) and how they were read: QUERY_ALL, one
+    Query_All_DM for all of them (``operations.entries.query_all``), or,
+    when the server refuses that, PER_GUEST (``read_entries``); path None
+    when there was nothing to read."""
+    userids = list(userids)
+    if not userids:
+        return [], None
+    found = entries.query_all(session, only=set(userids))
+    if found is None:
+        return read_entries(session, userids, max_connections), PER_GUEST
+    return [found.get(userid) for userid in userids], QUERY_ALL
+
+
 class SystemReader:
     """Bulk reads of one z/VM system through an SDKAPI (its session, for
     the operations, and its public methods); every query is made at most
@@ -299,6 +328,8 @@ class SystemReader:
         self.session = sdk.session
         self.max_connections = check_max_connections(max_connections)
         self._memo = {}
+        # how the definitions were read (read_directory's path), None until they are
+        self.directory_read = None
 
     def _once(self, key, func):
         if key not in self._memo:
@@ -406,7 +437,8 @@ class SystemReader:
                 out[name] = {'userid': name, 'power_state': state}
         if definitions and out:
             names = list(out)
-            for name, entry in zip(names, read_entries(self.session, names, self.max_connections)):
+            found, self.directory_read = read_directory(self.session, names, self.max_connections)
+            for name, entry in zip(names, found):
                 if entry is None:
                     del out[name]
                 else:
@@ -452,6 +484,8 @@ def gather(sdk, subsets, guests=None, max_connections=DEFAULT_MAX_CONNECTIONS):
     limits the guests to names or patterns."""
     reader = SystemReader(sdk, max_connections)
     facts = {'gather_subset': list(subsets)}
+    if 'preflight' in subsets:
+        facts['preflight'] = preflight.run(sdk)
     if 'host' in subsets:
         facts['host'] = reader.host()
     if 'diskpools' in subsets:
@@ -459,6 +493,8 @@ def gather(sdk, subsets, guests=None, max_connections=DEFAULT_MAX_CONNECTIONS):
     if 'guests' in subsets:
         facts['guests'] = reader.guests(include=guests, definitions='definitions' in subsets,
                                         nics='nics' in subsets, stats='stats' in subsets)
+    if 'definitions' in subsets:
+        facts['directory_read'] = reader.directory_read
     if 'vswitches' in subsets:
         facts['vswitches'] = reader.vswitches()
     return facts

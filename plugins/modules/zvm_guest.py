@@ -23,6 +23,12 @@ description:
     the pool is full, the new guest is deleted again and the error names the
     SMAPI function, return code, reason code and their meaning.
   - Guests made by other tools are managed like any other.
+  - With O(guests) instead of O(name), one task declares many guests (a fleet). The directory entries of
+    all of them are read with one Query_All_DM and their power states with one Image_Status_Query, so a
+    converged fleet of any size costs two SMAPI reads. Each guest is then planned and reported exactly as a
+    run with O(name) would do it, and the changes are made for up to O(max_connections) guests at once; a
+    guest that fails does not stop the others, and the task fails when any guest failed (C(docs/fleet.md)
+    in the collection tells more).
 author:
   - zvm.cloud maintainers (@zvm-cloud)
 extends_documentation_fragment:
@@ -37,9 +43,44 @@ options:
   name:
     description:
       - The guest's userid, 1 to 8 characters.
+      - Required unless O(guests) is given; the two exclude each other.
     type: str
-    required: true
     aliases: [userid]
+  guests:
+    description:
+      - Many guests in one task, as an alternative to O(name). Each item declares one guest with the options
+        of this module for one guest, C(name) (required), C(state), C(vcpus), C(max_vcpus), C(memory),
+        C(max_memory), C(profile), C(password), C(logonby), C(ipl), C(account), C(disk_pool), C(disks),
+        C(purge_disks), C(nics), C(purge_nics), C(stop_mode) and C(stop_timeout), as described for them here.
+      - The top-level options of the same names are the shared defaults; an item's own value wins when it is
+        set (not null). A list (C(disks), C(nics), C(logonby)) in an item replaces the shared list whole.
+      - Every item is checked before anything is read; a bad one fails the task naming it, for example
+        C(guests[3].memory) (items are counted from 1). A name may appear only once.
+      - Each guest then gets exactly the plan, actions, messages and result a run with O(name) would give it;
+        they are returned in RV(results), in the order of the items.
+      - SMAPI calls for the whole task are one Query_All_DM (or, when the server refuses it, one
+        Image_Query_DM per guest) and one Image_Status_Query, plus what a single run reads beyond those for a
+        guest that needs it (one Image_CPU_Query for a running guest declared V(started) or V(paused), one
+        adapter query for a running guest with O(nics)) and what the changes need. A pool, profile or virtual
+        switch is checked once for all the guests.
+    type: list
+    elements: dict
+  max_connections:
+    description:
+      - With O(guests), how many guests are worked on at once, each on one SMAPI connection at a time (and how
+        many directory entries are read at once when Query_All_DM is refused). V(1) does them one by one.
+      - DirMaint makes directory changes one at a time anyway; CP work (logons, logoffs, the waits of soft
+        stops) and the network round trips overlap.
+    type: int
+    default: 8
+  unchanged_entries:
+    description:
+      - With O(guests), also return the directory entry (C(guest)) and, in diff mode, the C(diff) of the guests
+        that did not change. By default their entries in RV(results) leave these out, which keeps the result of
+        a large converged fleet small; their entries are as they were read (M(zvm.cloud.zvm_facts) with
+        V(definitions) gives them too).
+    type: bool
+    default: false
   state:
     description:
       - V(present) makes sure the guest exists as declared and leaves its power state alone.
@@ -159,6 +200,17 @@ options:
 notes:
   - Memory, CPU, IPL and profile changes to a running guest take effect at its next logon; the result
     then has RV(restart_required=true). New disks are also added to a running guest's active configuration.
+  - SMAPI functions this module uses, so that the SMAPI user can be authorized for exactly these (the guide
+    C(docs/before-you-start.md) in the collection says which option needs which). Directory functions, authorized
+    in DirMaint too - Image_Create_DM, Image_Delete_DM, Image_Disk_Create_DM, Image_Disk_Delete_DM, Image_Lock_DM,
+    Image_Lock_Query_DM, Image_Query_DM, Image_Replace_DM, Image_Unlock_DM, Image_Volume_Space_Query_DM,
+    Profile_Query_DM, Query_All_DM (with O(guests)), Query_Asynchronous_Operation_DM (DirMaint work that answers
+    RC 592), Virtual_Network_Adapter_Connect_Vswitch_DM, Virtual_Network_Adapter_Create_Extended_DM,
+    Virtual_Network_Adapter_Delete_DM, Virtual_Network_Adapter_Disconnect_DM. CP and system functions -
+    Image_Activate, Image_CPU_Query, Image_Deactivate, Image_Disk_Create, Image_Disk_Delete, Image_Pause,
+    Image_Status_Query, Virtual_Network_Adapter_Connect_Vswitch, Virtual_Network_Adapter_Create_Extended,
+    Virtual_Network_Adapter_Delete, Virtual_Network_Adapter_Disconnect, Virtual_Network_Adapter_Query_Extended,
+    Virtual_Network_Vswitch_Query_Extended. Check mode makes only the queries among them.
 seealso:
   - module: zvm.cloud.zvm_facts
   - module: zvm.cloud.zvm_nic
@@ -212,12 +264,62 @@ EXAMPLES = r'''
       zvm.cloud.zvm_guest:
         name: LINUX01
         state: absent
+
+    - name: A fleet in one task; the top-level options are the guests' shared defaults
+      zvm.cloud.zvm_guest:
+        memory: 2G
+        profile: IBMDFLT
+        disks:
+          - {vdev: "0100", size: 10G, disk_pool: "ECKD:POOL1", is_boot_disk: true}
+        state: started
+        max_connections: 8
+        guests:
+          - name: WEB01
+          - name: WEB02
+          - name: DB01
+            memory: 8G
+            disks:
+              - {vdev: "0100", size: 10G, disk_pool: "ECKD:POOL1", is_boot_disk: true}
+              - {vdev: "0200", size: 100G, disk_pool: "ECKD:POOL2"}
+      register: fleet
+
+    - name: The guests that changed
+      ansible.builtin.debug:
+        msg: "{{ fleet.results | selectattr('changed') | map(attribute='name') | list }}"
+
+    # Long runs (a large fleet, soft stops that wait for the guests to shut down) can run under
+    # async, so that no connection timeout ends them: Ansible polls the job every `poll` seconds
+    - name: A large fleet, for up to an hour, polled every 15 seconds
+      zvm.cloud.zvm_guest:
+        memory: 2G
+        state: started
+        guests: "{{ web_guests }}"
+      async: 3600
+      poll: 15
+
+    - name: Start a soft stop of WEB01 in the background (poll 0) and go on
+      zvm.cloud.zvm_guest:
+        name: WEB01
+        state: stopped
+        stop_mode: soft
+        stop_timeout: 300
+      async: 600
+      poll: 0
+      register: stopping
+
+    - name: Wait for the stop to finish
+      ansible.builtin.async_status:
+        jid: "{{ stopping.ansible_job_id }}"
+      register: stopped
+      until: stopped.finished
+      retries: 40
+      delay: 10
 '''
 
 RETURN = r'''
 guest:
   description: The guest's directory entry after the run, as a structure (no passwords). Null when absent.
-  returned: always
+  returned: when O(name) is given
   type: dict
   sample:
     userid: LINUX01
@@ -228,17 +330,18 @@ guest:
     disks: [{vdev: '0100', devtype: '3390', type: perm, start: 1, size: 14564, volser: LX0100, mode: MR}]
 power_state:
   description: V(on) when the guest is logged on, V(off) when not, null when it does not exist.
-  returned: always
+  returned: when O(name) is given
   type: str
   sample: 'on'
 paused:
   description: Whether the guest's virtual CPUs are stopped; null when unknown or not logged on.
-  returned: always
+  returned: when O(name) is given
   type: bool
 actions:
   description:
     - The changes to the guest, in order, one line each; in check mode, the changes a real run would make.
     - When a run fails, the changes made before the failure.
+    - With O(guests), every guest's actions in the order of the items, each as C(NAME) followed by a colon and the action.
   returned: always
   type: list
   elements: str
@@ -246,37 +349,76 @@ actions:
            'couple NICDEF 1000 to VSW1', 'start']
 failed_actions:
   description: The changes of the step that failed (creating a guest with its disks is one step).
-  returned: failure
+  returned: failure, when O(name) is given (with O(guests), in each guest's entry of RV(results))
   type: list
   elements: str
   sample: ['create disk 0101 (20G in ECKD:POOL1)']
 rollback:
   description: What was undone after the failure, or could not be undone (then the directory keeps it).
-  returned: failure
+  returned: failure, when O(name) is given (with O(guests), in each guest's entry of RV(results))
   type: list
   elements: str
   sample: ['disk 0100 of LINUX01: removed again', 'guest LINUX01: the new directory entry was deleted again']
 restart_required:
   description: True when a change takes effect only at the next logon of the running guest.
-  returned: always
+  returned: when O(name) is given
   type: bool
 changes:
   description: The directory changes, field by field (passwords masked).
-  returned: always
+  returned: when O(name) is given
   type: list
   elements: dict
   sample: [{statement: USER, field: storage, before: 4G, after: 6G}]
 smapi_calls:
   description: How many SMAPI requests the run made, reads and writes; a converged guest costs two reads
-    (three when it runs and O(nics) is set) and no write.
+    (three when it runs and O(nics) is set) and no write, and so does a converged fleet (O(guests)) of any size
+    declared V(present) or V(stopped).
   returned: always
   type: dict
   sample: {reads: 2, writes: 0}
+results:
+  description:
+    - With O(guests), one entry per guest in the order of the items, with what a run with O(name) returns for
+      it (RV(guest), RV(power_state), RV(paused), RV(restart_required), RV(changes), RV(actions), C(changed) and,
+      in diff mode, C(diff)) and its C(name).
+    - A guest that did not change has no C(guest) and no C(diff) unless O(unchanged_entries=true).
+    - A guest that failed has C(failed=true), C(msg) (the message a run with O(name) would give), the C(actions)
+      done before the failure, C(failed_actions), C(rollback) and, for a SMAPI error, C(smapi); the other
+      guests go on, and the task fails after them.
+    - Warnings of a guest are in its C(warnings), and among the task's warnings after C(NAME) and a colon.
+  returned: when O(guests) is given
+  type: list
+  elements: dict
+  sample:
+    - {name: WEB01, changed: false, actions: [], power_state: 'on', paused: false, restart_required: false,
+       changes: []}
+    - {name: DB01, changed: true, actions: ['create guest DB01', 'create disk 0100 (10G in ECKD:POOL1)', 'start'],
+       power_state: 'on', paused: false, restart_required: false, changes: [], guest: {userid: DB01, storage: 8G}}
+summary:
+  description: With O(guests), how many guests there were (C(total)), changed, were left as they were
+    (C(unchanged)) and failed (a guest that failed after some change counts as failed).
+  returned: when O(guests) is given
+  type: dict
+  sample: {total: 3, changed: 1, unchanged: 2, failed: 0}
+directory_read:
+  description:
+    - With O(guests), how the guests' directory entries were read. V(query_all) is one Query_All_DM for the
+      whole directory; V(per_guest) is one Image_Query_DM per guest, because the server refused Query_All_DM
+      (the SMAPI user is not authorized for it, or the server does not have it). Null for an empty list.
+  returned: when O(guests) is given
+  type: str
+  sample: query_all
+diff:
+  description: With O(guests) in diff mode, one entry per guest that changed, headed with its name.
+  returned: when O(guests) is given, in diff mode, and a guest changed
+  type: list
+  elements: dict
 '''
 
-from ansible_collections.zvm.cloud.plugins.module_utils import directory, validation
+from ansible_collections.zvm.cloud.plugins.module_utils import directory, fleet, gather, validation
 from ansible_collections.zvm.cloud.plugins.module_utils.base import Plan, Run, State, run_module
-from ansible_collections.zvm.cloud.plugins.module_utils.operations import adapters, disks, entries, power
+from ansible_collections.zvm.cloud.plugins.module_utils.errors import InputError
+from ansible_collections.zvm.cloud.plugins.module_utils.operations import adapters, disks, entries, host, power, vswitches
 from ansible_collections.zvm.cloud.plugins.module_utils.planners import disks as disk_specs
 from ansible_collections.zvm.cloud.plugins.module_utils.planners import guests, nics
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import SDKConflictError, SDKInvalidInputFormat
@@ -285,7 +427,8 @@ from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import SD
 DEFAULT_POLL_INTERVAL = 10
 
 
-def argument_spec():
+def guest_options():
+    """The options of one guest: the module's own, and each item of ``guests``."""
     return dict(
         name=dict(type='str', required=True, aliases=['userid']),
         state=dict(type='str', default='present', choices=['present', 'absent', 'started', 'stopped', 'restarted',
@@ -316,6 +459,18 @@ def argument_spec():
     )
 
 
+def argument_spec():
+    """One guest's options, ``name`` or ``guests`` (a fleet, whose items
+    take one guest's options with the top-level ones as defaults) and
+    ``max_connections``."""
+    spec = guest_options()
+    spec['name'] = dict(type='str', aliases=['userid'])
+    spec.update(guests=dict(type='list', elements='dict'),
+                max_connections=dict(type='int', default=gather.DEFAULT_MAX_CONNECTIONS),
+                unchanged_entries=dict(type='bool', default=False))
+    return spec
+
+
 def guest_state(name, entry, power_state=None, paused=None, adapters=None):
     """The guest as read: its directory entry (None when it has none), its
     power state, whether it is paused (read when the declared state makes
@@ -324,42 +479,77 @@ def guest_state(name, entry, power_state=None, paused=None, adapters=None):
 
 
 class GuestRun(Run):
-    """read -> plan -> apply -> re-read -> report for one guest."""
+    """read -> plan -> apply -> re-read -> report for one guest.
+
+    In a fleet (``guests``) each guest is a GuestRun of its own, given its
+    params (a ``fleet.MemberModule``), ``where`` its declaration is
+    (``guests[3].``, for messages), the ``lookups`` the guests share (pools,
+    profiles, vswitches, each read once per task) and ``known``, its entry
+    and logged-on state read in bulk; the rest is a single run's code."""
+
+    def __init__(self, module, where='', lookups=None, known=None):
+        Run.__init__(self, module)
+        self.where = where
+        self.lookups = lookups if lookups is not None else fleet.Memo()
+        self.known = known      # (entry or None, logged on) read for the whole fleet, or None: read it
 
     # -- input --------------------------------------------------------------------------------
     def name(self):
-        return validation.userid(self.p['name'], 'name')
+        return validation.userid(self.p['name'], self.where + 'name')
+
+    def check_input(self):
+        """What the declaration alone can get wrong (name, memory, CPUs,
+        disks, NICs), before anything is read; a fleet checks every guest
+        so first.  Returns the userid."""
+        name = self.name()
+        for key in ('memory', 'max_memory'):
+            if self.p[key] not in (None, ''):
+                guests.memory_text(self.p[key], self.where + key)
+        for key in ('vcpus', 'max_vcpus'):
+            if self.p[key] is not None and not 1 <= self.p[key] <= 64:
+                raise SDKInvalidInputFormat('%s%s: %r is not a number from 1 to 64' % (self.where, key, self.p[key]))
+        self.disk_specs()
+        self.nic_specs()
+        return name
 
     def disk_specs(self):
         if self.p['disks'] is None:
             return None
         clean = [dict((k, v) for k, v in d.items() if v is not None) for d in self.p['disks']]
-        return disk_specs.normalize(clean, self.p['disk_pool'], where='disks[%d]')
+        return disk_specs.normalize(clean, self.p['disk_pool'], where=self.where + 'disks[%d]')
 
     def nic_specs(self):
         if self.p['nics'] is None:
             return None
-        specs = [nics.normalize(dict(n), 'nics[%d].' % (i + 1)) for i, n in enumerate(self.p['nics'])]
+        specs = [nics.normalize(dict(n), '%snics[%d].' % (self.where, i + 1)) for i, n in enumerate(self.p['nics'])]
         nics.check_unique(specs)
         return specs
 
     # -- read ---------------------------------------------------------------------------------
-    def read_power(self, name):
+    def read_power(self, name, logged_on=None):
         """(power, paused) in one read: the CPUs' state when pausing matters
-        (started, paused), the power state alone otherwise."""
+        (started, paused), the power state alone otherwise; none when
+        ``logged_on`` (read in bulk) tells the power state already."""
         if self.p['state'] in ('started', 'paused'):
+            if logged_on is False:
+                return power.OFF, None
             paused = power.cpus_stopped(self.session, name)
             return (power.OFF, None) if paused is None else (power.ON, paused)
+        if logged_on is not None:
+            return (power.ON if logged_on else power.OFF), None
         return power.status(self.session, name), None
 
     def read(self):
         name = self.name()
-        entry = entries.query(self.session, name)
+        if self.known is not None:
+            entry, logged_on = self.known
+        else:
+            entry, logged_on = entries.query(self.session, name), None
         if entry is None:
             return guest_state(name, None)
         if self.p['state'] == 'absent':
-            return guest_state(name, entry, power.status(self.session, name))
-        power_state, paused = self.read_power(name)
+            return guest_state(name, entry, self.read_power(name, logged_on)[0])
+        power_state, paused = self.read_power(name, logged_on)
         running = None
         if self.p['nics'] is not None and power_state == power.ON:
             running = adapters.query(self.session, name)
@@ -430,19 +620,29 @@ class GuestRun(Run):
             nics.apply_to_entry(predicted, n.spec)
             for note in n.notes:
                 plan.note(note)
-        for warning in nics.check_vswitches(self.session, name, nic_plans):
+        for warning in self.vswitch_warnings(name, nic_plans):
             plan.note(warning)
         return nic_plans
 
+    def vswitch_warnings(self, name, nic_plans):
+        """``nics.check_vswitches``, each vswitch read once per task."""
+        records = {}
+        for n in nic_plans:
+            if n.vswitch is not None and n.vswitch not in records:
+                records[n.vswitch] = self.lookups.get(('vswitch', n.vswitch),
+                                                      lambda switch=n.vswitch: vswitches.query(self.session, switch))
+        return nics.vswitch_problems(records, name, nic_plans)
+
     def plan_create(self, state):
         p, name = self.p, state.name
+        guests.check_settings(p, self.where)        # 0 CPUs is an error, not 1
         if p['memory'] is None:
             raise SDKInvalidInputFormat('memory is required to create guest %s' % name)
         specs = self.disk_specs() or []
-        vcpus = p['vcpus'] or 1
+        vcpus = 1 if p['vcpus'] is None else p['vcpus']
         boot = [s['vdev'] for s in specs if s['is_boot_disk']]
         entry = guests.new_entry(name, vcpus, p['memory'], user_profile=p['profile'] or '',
-                                 max_cpu=p['max_vcpus'] or vcpus, max_mem=p['max_memory'],
+                                 max_cpu=vcpus if p['max_vcpus'] is None else p['max_vcpus'], max_mem=p['max_memory'],
                                  ipl_from=p['ipl'] or (boot[0] if boot else ''), account=p['account'] or '',
                                  password=p['password'], logonby=p['logonby'])
         self.check_pools(specs)
@@ -513,13 +713,14 @@ class GuestRun(Run):
     def check_pools(self, specs):
         """Fail before any write when a pool does not exist."""
         for pool in sorted(set(s['pool'] for s in specs if s['pool'])):
-            if not disks.pool_exists(self.session, pool):
+            if not self.lookups.get(('pool', pool), lambda: disks.pool_exists(self.session, pool)):
                 raise SDKInvalidInputFormat('disk pool %s is not defined to DirMaint (no such group)' % pool)
 
     def check_profile(self):
         """Fail before any write when the declared profile does not exist."""
         profile = self.p['profile']
-        if profile and not entries.profile_exists(self.session, profile.upper()):
+        if profile and not self.lookups.get(('profile', profile.upper()),
+                                            lambda: entries.profile_exists(self.session, profile.upper())):
             raise SDKInvalidInputFormat('profile: %s is not a profile in the z/VM directory' % profile.upper())
 
     # -- report -----------------------------------------------------------------------------------
@@ -547,8 +748,67 @@ def guest_view(entry):
     return entry.to_dict() if entry is not None else None
 
 
+class FleetRun:
+    """``guests``: every declared guest in one run.  Checks each
+    declaration, reads the directory (one Query_All_DM, or one read per
+    guest when it is refused) and the logged-on guests (one Image_Status_Query
+    of '*') for all of them, then runs each guest as a GuestRun of its own
+    given what was read, on up to ``max_connections`` connections at once;
+    one guest's failure does not stop the others (``fleet.run_member``)."""
+
+    def __init__(self, module):
+        self.module = module
+
+    def error_context(self):
+        return {}
+
+    def members(self):
+        """[(userid, GuestRun)] in declaration order; InputError naming the
+        declaration (``guests[3].memory: ...``) before anything is read."""
+        module = self.module
+        declared, secrets = fleet.declarations(module.params, 'guests', guest_options())
+        module.no_log_values.update(secrets)
+        lookups = fleet.Memo()
+        runs, seen = [], {}
+        for where, params in declared:
+            run = GuestRun(fleet.MemberModule(module, params), where=where, lookups=lookups)
+            name = run.check_input()
+            if name in seen:
+                raise InputError('%sname: guest %s is declared twice (first as %sname)' % (where, name, seen[name]))
+            seen[name] = where
+            runs.append((name, run))
+        return runs
+
+    def execute(self):
+        module = self.module
+        connections = gather.check_max_connections(module.params['max_connections'])
+        runs = self.members()
+        session = module.sdk.session
+        found, path = gather.read_directory(session, [name for name, _run in runs], connections)
+        active = frozenset(host.logged_on(session)) if any(e is not None for e in found) else frozenset()
+        for (name, run), entry in zip(runs, found):
+            run.known = (entry, name in active)
+        results = gather.bounded_map(lambda member: fleet.run_member(*member), runs, connections)
+        for r in results:
+            for warning in r.get('warnings') or []:
+                module.warn('%s: %s' % (r['name'], warning))
+        out = fleet.report(results, brief_unchanged=not module.params['unchanged_entries'])
+        out['directory_read'] = path
+        out['smapi_calls'] = module.smapi_calls()
+        failed = fleet.failure_message(results)
+        if failed:
+            module.fail_json(msg=failed, **out)
+        return out
+
+
+def make_run(module):
+    """The run for the module's options: one guest, or a fleet."""
+    return FleetRun(module) if module.params['guests'] is not None else GuestRun(module)
+
+
 def main():
-    run_module(argument_spec(), GuestRun)
+    run_module(argument_spec(), make_run, mutually_exclusive=[('name', 'guests')],
+               required_one_of=[('name', 'guests')])
 
 
 if __name__ == '__main__':

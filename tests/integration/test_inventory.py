@@ -2,10 +2,13 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The zvm.cloud.zvm inventory plugin against zvmsim, through
 ansible-inventory: --graph and --list, hostvars, default, keyed and composed
-groups, filters, ansible_host, several systems, the cache and errors."""
+groups, filters, ansible_host, several systems, the cache, errors, and both
+ways of reading the directory (one Query_All_DM, or per guest when the
+server refuses it)."""
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -14,7 +17,8 @@ import yaml
 
 from ansible_collections.zvm.cloud.plugins.module_utils.operations import entries, vswitches
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.api import SDKAPI
-from tests.integration.conftest import ansible_bin
+from tests.integration.conftest import TEST_SYSTEM, ansible_bin
+from zvmsim.testing import SimServer
 
 ON, OFF, MOVE = 'INVON1', 'INVOFF1', 'INVMOV1'
 
@@ -122,8 +126,9 @@ def test_list_graph_hostvars_and_keyed_groups(inventory, guests):
     assert inv.members('zvm_profile_ibmdflt') == ['invmov1', 'invon1']
     assert inv.members('profile_LNXDFLT') == ['invoff1']
     assert inv.members('vswitch_VSW1') == ['invmov1', 'invoff1', 'invon1']
-    assert inv.functions() == ['Image_Name_Query_DM'] + ['Image_Query_DM'] * 3 + [
-        'Image_Status_Query', 'Virtual_Network_Vswitch_Query_Extended']
+    assert inv.functions() == ['Image_Name_Query_DM', 'Image_Status_Query', 'Query_All_DM',
+                               'Virtual_Network_Vswitch_Query_Extended']     # the directory in one read
+    assert on['zvm_directory_read'] == off['zvm_directory_read'] == 'query_all'
 
     graph = inventory(config, '--graph')
     assert graph.rc == 0, graph
@@ -141,9 +146,29 @@ def test_without_definitions_the_calls_do_not_grow(inventory, guests):
     assert (on['zvm_memory'], on['zvm_max_memory'], on['zvm_vcpus'], on['zvm_profile']) == ('1G', '2G', 2, None)
     assert [(n['vdev'], n['vswitch'], n['coupled']) for n in on['zvm_nics']] == [('1000', 'VSW1', True)]
     assert (off['zvm_memory'], off['zvm_vcpus'], off['zvm_nics']) == (None, None, [])
+    assert on['zvm_directory_read'] is None
     everyone = inventory({'definitions': False})
     assert everyone.functions() == inv.functions()
     assert len(everyone.data['_meta']['hostvars']) > 5
+
+
+def test_default_groups_are_valid_names_when_the_host_is_an_ip_address(inventory, guests, zvmsim):
+    # no system_name: the system is named after smapi_host, 127.0.0.1 here; its profile groups too
+    inv = inventory({'include': ['INV*']}, '--list')
+    assert inv.rc == 0, inv
+    assert zvmsim.host == '127.0.0.1' and inv.hostvars('invon1')['zvm_system'] == '127.0.0.1'
+    assert inv.members('zvm_127_0_0_1') == ['invmov1', 'invoff1', 'invon1']
+    groups = [g for g in inv.data if g != '_meta']
+    assert 'zvm_profile_lnxdflt' in groups and 'zvm_power_on' in groups
+    assert all(re.match(r'^[A-Za-z_][A-Za-z0-9_]*$', g) for g in groups), groups
+    assert 'Invalid characters were found in group names' not in inv.stderr
+
+    # several systems named after addresses (IPv6 too), hosts named per system
+    systems = [{'name': '127.0.0.1', 'smapi_host': '127.0.0.1', 'smapi_port': zvmsim.port},
+               {'name': '::1', 'smapi_host': '127.0.0.1', 'smapi_port': zvmsim.port}]
+    inv = inventory({'include': ['INVON1'], 'systems': systems, 'hostname_format': '{system}_{userid}'})
+    assert inv.rc == 0, inv
+    assert inv.members('zvm_127_0_0_1') == ['127.0.0.1_invon1'] and inv.members('zvm___1') == ['::1_invon1']
 
 
 def test_filters_by_name_and_power_state(inventory, guests):
@@ -154,7 +179,6 @@ def test_filters_by_name_and_power_state(inventory, guests):
     assert hosts == ['invoff1', 'linux02']
     inv = inventory({'include': ['INV*'], 'power_states': ['on']})
     assert sorted(inv.data['_meta']['hostvars']) == ['invon1']
-    assert inv.functions().count('Image_Query_DM') == 1      # filtered before the directory reads
 
 
 def test_logged_off_and_on_follow_cp(inventory, guests):
@@ -215,13 +239,13 @@ def test_cache_serves_the_second_run_without_smapi_calls(inventory, guests, tmp_
               'cache_connection': str(tmp_path / 'cache'), 'cache_timeout': 600}
     first = inventory(config, name='cached.zvm.yml')
     assert first.rc == 0, first
-    assert len(first.calls) == 6
+    assert len(first.calls) == 4
     second = inventory(config, name='cached.zvm.yml')
     assert second.rc == 0, second
     assert second.calls == []
     assert second.data == first.data
     flushed = inventory(config, '--list', '--flush-cache', name='cached.zvm.yml')
-    assert flushed.rc == 0 and len(flushed.calls) == 6
+    assert flushed.rc == 0 and len(flushed.calls) == 4
 
 
 @pytest.mark.parametrize('env, message', [
@@ -244,3 +268,36 @@ def test_missing_settings_and_bad_options(inventory):
     assert inv.rc != 0 and 'max_connections: 100 is not a number of connections from 1 to 64' in inv.stderr
     inv = inventory({'hostname_format': '{name}'})
     assert inv.rc != 0 and 'hostname_format' in inv.stderr
+
+
+# MAINT may run Query_All_DM, OPERATOR (authorized for everything else) may not: the same
+# system read both ways
+TWO_USERS = dict(TEST_SYSTEM, directory={'query_all_authorized': ['MAINT']},
+                 smapi={'authorizations': [{'user': 'MAINT', 'function': 'ALL', 'target': 'ALL'},
+                                           {'user': 'OPERATOR', 'function': 'ALL', 'target': 'ALL'}]})
+
+
+def test_a_refused_query_all_reads_each_guest_to_the_same_hostvars(inventory):
+    with SimServer(config=TWO_USERS) as sim:
+        config = {'include': ['LINUX0*', 'TCPIP'], 'exclude': ['LINUX03'], 'max_connections': 2}
+        runs = {}
+        for user in ('MAINT', 'OPERATOR'):
+            mark = sim.mark()
+            inv = inventory(config, env=sim.env(user=user, password=user.lower()))
+            assert inv.rc == 0, inv
+            runs[user] = (inv.data['_meta']['hostvars'], sim.calls(since=mark))
+    fast, slow = runs['MAINT'][0], runs['OPERATOR'][0]
+    assert sorted(slow) == ['linux01', 'linux02', 'tcpip']
+    assert set(h['zvm_directory_read'] for h in fast.values()) == set(['query_all'])
+    assert set(h['zvm_directory_read'] for h in slow.values()) == set(['per_guest'])
+    for host in fast:
+        for hostvars in (fast[host], slow[host]):
+            for key in ('zvm_directory_read', 'zvm_smapi_user'):
+                del hostvars[key]
+    assert slow == fast and slow['linux01']['zvm_memory'] == '4G'
+    assert sorted(c['function'] for c in runs['MAINT'][1]) == [
+        'Image_Name_Query_DM', 'Image_Status_Query', 'Query_All_DM', 'Virtual_Network_Vswitch_Query_Extended']
+    refused = runs['OPERATOR'][1]
+    assert [(c['rc'], c['rs']) for c in refused if c['function'] == 'Query_All_DM'] == [(100, 12)]
+    # only the guests the filters keep are read
+    assert sorted(c['target'] for c in refused if c['function'] == 'Image_Query_DM') == ['LINUX01', 'LINUX02', 'TCPIP']

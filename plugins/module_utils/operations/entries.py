@@ -9,9 +9,19 @@ What the codes mean, once:
     Profile_Query_DM   400/4  no such profile                -> False
     Image_Create_DM    400/8  the name is taken              -> SDKConflictError
     Image_Delete_DM    400/4  already gone                   -> False
-    Image_Lock_DM      400/12 locked by another user         -> waits, then SDKConflictError
+    Image_Lock_DM      400/12 already locked, by anyone      -> a stale lock of this controller is
+                              (the SMAPI user holding it too)    released first; else waits, then
+                                                                 SDKConflictError saying how to
+                                                                 release it (Session.dm_write)
+    Image_Replace_DM   400/24 not locked: our lock was       -> nothing was written; ``modify`` runs
+                              released meanwhile                 its cycle again
+                       (success releases the lock in DirMaint: the unlock that follows answers 400/24)
     Image_Unlock_DM    400/24 not locked                     -> fine; other failures are retried,
                                                                 then SDKConflictError naming the entry
+    Query_All_DM       100/any not authorized (by the external security manager, DirMaint or the
+                               SMAPI server), 900/12 the server has no such function, 8/28 DirMaint
+                               returned nothing                  -> None: read the entries one by one
+                                                                    (query_all_refusal: that (rc, rs))
 """
 
 from __future__ import absolute_import, division, print_function
@@ -23,10 +33,12 @@ from ansible_collections.zvm.cloud.plugins.module_utils.operations.session impor
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import (
     SDKConflictError, SDKObjectNotExistError,
 )
-from ansible_collections.zvm.cloud.plugins.module_utils.smapi.errors import SmapiError
+from ansible_collections.zvm.cloud.plugins.module_utils.smapi.errors import SmapiError, SmapiRequestError
 
 UNLOCK_ATTEMPTS = 3
+MODIFY_ATTEMPTS = 3
 NOT_DEFINED = (400, 4)
+NOT_LOCKED = (400, 24)
 
 
 def query(session, userid):
@@ -56,6 +68,39 @@ def names(session):
     return sorted(reply.get('image_name_array') or [])
 
 
+# Query_All_DM answers that mean "not for you, or not here": read the entries one by one instead
+ALL_REFUSED = (100, (900, 12), (8, 28))
+# Query_All_DM directory_entry_type of the entries that are guests
+ALL_GUEST_TYPES = (0, 6)    # USER, IDENTITY
+
+
+def query_all(session, only=None):
+    """Query_All_DM (FORMAT=NO): every guest's entry in one request, as
+    {USERID: DirectoryEntry}, USER and IDENTITY entries (profiles, SUBCONFIG
+    and the other kinds are left out).  ``only`` (a set of userids) parses
+    just those.  None when the server refuses the request (see the module
+    docstring): the caller then reads the entries it needs one by one."""
+    reply = session.call('Query_All_DM', session.userid, query_keyword_parameter_list='FORMAT=NO', ok=ALL_REFUSED)
+    if reply.get('return_code', 0) != 0:
+        return None
+    out = {}
+    for item in reply.get('directory_entries_array') or []:
+        if item.get('directory_entry_type') not in ALL_GUEST_TYPES:
+            continue
+        userid = str(item.get('directory_entry_id') or '').strip().upper()
+        if userid and (only is None or userid in only):
+            out[userid] = directory.parse(item.get('directory_entry_records') or [])
+    return out
+
+
+def query_all_refusal(session):
+    """Whether the server answers Query_All_DM for the SMAPI user: None when
+    it does, else the (rc, rs) of its refusal (ALL_REFUSED), when
+    ``query_all`` returns None and its callers read entry by entry."""
+    reply = session.call('Query_All_DM', session.userid, query_keyword_parameter_list='FORMAT=NO', ok=ALL_REFUSED)
+    return None if reply.get('return_code', 0) == 0 else outcome(reply)
+
+
 def create(session, entry):
     """Image_Create_DM with the entry's records; AUTOG disks are allocated
     by DirMaint.  400/8 (the name is taken) raises SDKConflictError."""
@@ -67,28 +112,38 @@ def delete(session, userid):
     """Image_Delete_DM; True if deleted, False if it was already gone (400/4)."""
     with session.guest_lock(userid):
         reply = session.dm_write('Image_Delete_DM', userid, data_security_erase=0, ok=[NOT_DEFINED])
+        session.forget_lock(userid)         # the entry and its locks are gone
     return outcome(reply) != NOT_DEFINED
 
 
 def lock(session, userid):
-    """Image_Lock_DM on the whole entry, waiting while another user holds it."""
+    """Image_Lock_DM on the whole entry.  DirMaint refuses a lock that is
+    already held, whoever holds it (400/12): this waits while it is held
+    (``Session.dm_write``, bounded by the lock timeout), after releasing a
+    lock that this controller took and never released (its run was killed,
+    or its unlock failed: ``Session.release_stale``).  Once locked, the lock
+    is recorded on this controller until ``unlock``."""
     session.dm_write('Image_Lock_DM', userid, device_address='')
+    session.record_lock(userid)
 
 
 def unlock(session, userid):
     """Image_Unlock_DM; 400/24 (not locked) is fine.  Other failures are
     retried; when the entry still cannot be unlocked, SDKConflictError names
-    it and says how to unlock it by hand."""
+    it and says how to unlock it by hand (the marker stays, so the next
+    change from this controller releases it by itself)."""
     last = None
     for attempt in range(UNLOCK_ATTEMPTS):
         try:
-            session.call('Image_Unlock_DM', userid, device_address='', ok=[(400, 24)])
+            session.call('Image_Unlock_DM', userid, device_address='', ok=[NOT_LOCKED])
+            session.forget_lock(userid)
             return
         except SmapiError as e:
             last = e
             session.sleep(0.2 * (attempt + 1))
     raise SDKConflictError("the directory entry of '%s' is still locked after %d unlock attempts (%s); unlock it "
-                           "with DIRMAINT FOR %s UNLOCK (or SMAPI Image_Unlock_DM) before changing it again"
+                           "with DIRMAINT FOR %s UNLOCK (or SMAPI Image_Unlock_DM) before changing it from another "
+                           "controller (the next change from this one releases it first)"
                            % (userid, UNLOCK_ATTEMPTS, last, userid), rs=400)
 
 
@@ -99,24 +154,53 @@ def replace(session, userid, entry):
 
 def modify(session, userid, mutate):
     """Change an entry safely: hold the host lock, lock the entry (waiting
-    while another user holds it), read it again, let ``mutate(entry)`` change
-    a copy (return False for no change), replace it and unlock.  The locks
-    are held only for the read and the replace.  Returns (before, after);
-    they are the same object when nothing changed."""
+    while it is locked), read it again, let ``mutate(entry)`` change a copy
+    (return False for no change), replace it and unlock.  The locks are
+    held only for the read and the replace.  Returns (before, after); they
+    are the same object when nothing changed.
+
+    Safe across controllers: DirMaint gives the lock to one of them at a
+    time (a second Image_Lock_DM is 400/12 even for the same SMAPI user),
+    and the mutation is applied to the entry as read under the lock, never
+    to the copy a plan was made from.  If the replace finds the entry
+    unlocked (400/24: someone released our lock meanwhile), nothing was
+    written and the lock is not ours to release: the whole cycle runs again
+    on a fresh read, up to MODIFY_ATTEMPTS times."""
     with session.guest_lock(userid):
-        lock(session, userid)
-        failure = None
+        for _attempt in range(MODIFY_ATTEMPTS):
+            done = _modify_once(session, userid, mutate)
+            if done is not None:
+                return done
+        raise SDKConflictError("the lock on the directory entry of '%s' was released by someone else while it was "
+                               "being changed, %d times; nothing was written" % (userid, MODIFY_ATTEMPTS), rs=400)
+
+
+def _modify_once(session, userid, mutate):
+    """One lock-read-change-replace-unlock cycle of ``modify``: (before,
+    after), or None when the lock was lost before the replace."""
+    lock(session, userid)
+    failure = None
+    lost = False
+    try:
+        before = require(session, userid)
+        after = before.copy()
+        if mutate(after) is False or after.records() == before.records():
+            return before, before
         try:
-            before = require(session, userid)
-            after = before.copy()
-            if mutate(after) is False or after.records() == before.records():
-                return before, before
             replace(session, userid, after)
-            return before, after
-        except Exception as e:
-            failure = e
-            raise
-        finally:
+        except SmapiRequestError as e:
+            if not e.matches(*NOT_LOCKED):
+                raise
+            lost = True
+            return None
+        return before, after
+    except Exception as e:
+        failure = e
+        raise
+    finally:
+        if lost:
+            session.forget_lock(userid)
+        else:
             try:
                 unlock(session, userid)
             except SDKConflictError:

@@ -1,8 +1,9 @@
 # Copyright: Contributors to the zvm.cloud project
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The bulk reader behind zvm_facts and the zvm inventory: subsets, filters,
-bounded concurrency (same result as serial), call counts and shaping, on an
-SDKAPI over a scripted in-memory SMAPI client."""
+bounded concurrency (same result as serial), call counts, both ways of
+reading the directory (one Query_All_DM, or per guest when it is refused)
+and shaping, on an SDKAPI over a scripted in-memory SMAPI client."""
 
 import random
 import threading
@@ -33,6 +34,7 @@ class FakeClient:
         self.host = 'zvm1'
         self.guests = guests          # {userid: records}
         self.active = active          # logged-on userids
+        self.vanished = set()         # named by Image_Name_Query_DM, deleted before their entries are read
         self.jitter = jitter
         self.fail = fail or {}        # {(function, target): (rc, rs)}
         self.calls = []
@@ -48,9 +50,13 @@ class FakeClient:
         try:
             if self.jitter:
                 time.sleep(random.uniform(0, self.jitter))
-            if (function, target) in self.fail:
-                rc, rs = self.fail[(function, target)]
-                if (rc, rs) in ok:
+            failure = self.fail.get((function, target))
+            if failure is None and function == 'Image_Query_DM' and (target in self.vanished
+                                                                     or target not in self.guests):
+                failure = (400, 4)
+            if failure is not None:
+                rc, rs = failure
+                if rc in ok or (rc, rs) in ok:
                     return dict(return_code=rc, reason_code=rs)
                 raise SmapiRequestError(function, target, rc, rs)
             return dict(return_code=0, reason_code=0, **self.answer(function, target, params))
@@ -68,6 +74,13 @@ class FakeClient:
             if target not in self.guests:
                 raise SmapiRequestError(function, target, 400, 4)
             return {'image_record_array': self.guests[target]}
+        if function == 'Query_All_DM':
+            assert params == {'query_keyword_parameter_list': 'FORMAT=NO'}
+            return {'directory_entries_array': [
+                {'directory_entry_type': 1, 'directory_entry_id': 'IBMDFLT',
+                 'directory_entry_records': ['PROFILE IBMDFLT', 'SPOOL 000C 2540 READER *']}] + [
+                {'directory_entry_type': 0, 'directory_entry_id': u, 'directory_entry_records': r}
+                for u, r in self.guests.items() if u not in self.vanished]}
         if function == 'Image_Performance_Query':
             return {'performance_records': [
                 {'guest_name': u.ljust(8), 'guest_cpus': 2, 'used_cpu_time': 10, 'elapsed_cpu_time': 20,
@@ -118,11 +131,15 @@ class FakeClient:
         return [f for f, _t in self.calls]
 
 
-def system(count=40, jitter=0.0, **kw):
+def system(count=40, jitter=0.0, query_all=True, **kw):
+    """An SDKAPI on a FakeClient with ``count`` guests; ``query_all=False``:
+    the server refuses Query_All_DM (100/12, not authorized by DirMaint)."""
     guests = dict(('LNX%04d' % n, entry('LNX%04d' % n, storage='%dG' % (1 + n % 4), cpus=1 + n % 3))
                   for n in range(1, count + 1))
     active = set(u for n, u in enumerate(guests) if n % 2 == 0)
     client = FakeClient(guests, active, jitter=jitter, **kw)
+    if not query_all:
+        client.fail[('Query_All_DM', 'MAINT')] = (100, 12)
     return SDKAPI(client=client), client
 
 
@@ -201,10 +218,10 @@ def test_bounded_map_raises_the_first_failure_in_order():
 
 
 def test_concurrent_definitions_equal_serial_ones():
-    sdk, client = system(count=60, jitter=0.005)
+    sdk, client = system(count=60, jitter=0.005, query_all=False)
     concurrent = gather.SystemReader(sdk, max_connections=8).guests(definitions=True, stats=True, nics=True)
     assert 1 < client.most_running <= 8
-    serial_sdk, serial_client = system(count=60)
+    serial_sdk, serial_client = system(count=60, query_all=False)
     serial = gather.SystemReader(serial_sdk, max_connections=1).guests(definitions=True, stats=True, nics=True)
     assert serial_client.most_running == 1
     assert list(concurrent) == list(serial) == sorted(serial)
@@ -238,12 +255,45 @@ def test_bulk_subsets_make_a_fixed_number_of_calls(subsets, functions):
         assert sorted(client.functions()) == sorted(functions)
 
 
-def test_definitions_read_only_the_selected_guests():
+def test_definitions_take_one_query_all_whatever_the_number_of_guests():
+    for count in (10, 200):
+        sdk, client = system(count=count)
+        facts = gather.gather(sdk, gather.resolve_subsets(['definitions']))
+        assert client.functions() == ['Image_Name_Query_DM', 'Image_Status_Query', 'Query_All_DM']
+        assert facts['directory_read'] == 'query_all' and len(facts['guests']) == count
+        assert 'IBMDFLT' not in facts['guests']
+
+
+def test_refused_query_all_reads_each_guest_with_the_same_facts():
     sdk, client = system(count=30)
+    fast = gather.gather(sdk, gather.resolve_subsets(['definitions', 'stats']), max_connections=4)
+    sdk, client = system(count=30, query_all=False, jitter=0.002)
+    slow = gather.gather(sdk, gather.resolve_subsets(['definitions', 'stats']), max_connections=4)
+    assert (fast.pop('directory_read'), slow.pop('directory_read')) == ('query_all', 'per_guest')
+    assert slow == fast and list(slow['guests']) == list(fast['guests'])
+    assert client.functions().count('Query_All_DM') == 1 and client.functions().count('Image_Query_DM') == 30
+    assert 1 < client.most_running <= 4
+
+
+def test_read_directory_says_which_way_it_read():
+    sdk, client = system(count=5)
+    found, path = gather.read_directory(sdk.session, ['LNX0004', 'LNX0009', 'LNX0001'])
+    assert path == 'query_all' and [e.userid if e else None for e in found] == ['LNX0004', None, 'LNX0001']
+    assert gather.read_directory(sdk.session, []) == ([], None)
+    sdk, client = system(count=5, query_all=False)
+    found, path = gather.read_directory(sdk.session, ['LNX0004', 'LNX0009', 'LNX0001'])
+    assert path == 'per_guest' and [e.userid if e else None for e in found] == ['LNX0004', None, 'LNX0001']
+    assert client.functions() == ['Query_All_DM'] + ['Image_Query_DM'] * 3
+
+
+@pytest.mark.parametrize('query_all, reads', [(True, 0), (False, 10)])
+def test_definitions_read_only_the_selected_guests(query_all, reads):
+    sdk, client = system(count=30, query_all=query_all)
     facts = gather.gather(sdk, gather.resolve_subsets(['definitions']), guests=['LNX000*', 'LNX0010'])
     assert list(facts['guests']) == ['LNX0001', 'LNX0002', 'LNX0003', 'LNX0004', 'LNX0005', 'LNX0006', 'LNX0007',
                                      'LNX0008', 'LNX0009', 'LNX0010']
-    assert client.functions().count('Image_Query_DM') == 10
+    assert client.functions().count('Image_Query_DM') == reads
+    assert facts['directory_read'] == ('query_all' if query_all else 'per_guest')
 
 
 # -- shaping -------------------------------------------------------------------------------------------
@@ -263,9 +313,10 @@ def test_guest_facts_on_and_off():
                                   'rx_discarded': 0, 'tx_discarded': 0, 'rx_errors': 0, 'tx_errors': 0}]
 
 
-def test_power_state_filter_and_vanished_guest():
-    sdk, client = system(count=6)
-    client.fail[('Image_Query_DM', 'LNX0003')] = (400, 4)     # deleted after the name query
+@pytest.mark.parametrize('query_all', [True, False])
+def test_power_state_filter_and_vanished_guest(query_all):
+    sdk, client = system(count=6, query_all=query_all)
+    client.vanished.add('LNX0003')     # deleted after the name query
     guests = gather.SystemReader(sdk).guests(power_states=['on'], definitions=True)
     assert list(guests) == ['LNX0001', 'LNX0005']
     guests = gather.SystemReader(sdk).guests(power_states=['off'], definitions=True)
@@ -273,11 +324,17 @@ def test_power_state_filter_and_vanished_guest():
 
 
 def test_other_definition_errors_are_raised():
-    sdk, client = system(count=6, jitter=0.002)
+    sdk, client = system(count=6, jitter=0.002, query_all=False)
     client.fail[('Image_Query_DM', 'LNX0004')] = (500, 8)
     with pytest.raises(SmapiRequestError) as info:
         gather.SystemReader(sdk, max_connections=4).guests(definitions=True)
     assert (info.value.target, info.value.rc) == ('LNX0004', 500)
+    sdk, client = system(count=6)
+    client.fail[('Query_All_DM', 'MAINT')] = (596, 3610)     # a DirMaint failure is not a refusal
+    with pytest.raises(SmapiRequestError) as info:
+        gather.SystemReader(sdk).guests(definitions=True)
+    assert (info.value.function, info.value.rc) == ('Query_All_DM', 596)
+    assert 'Image_Query_DM' not in client.functions()
 
 
 def test_comments_leave_out_dirmaint_records():
