@@ -26,7 +26,7 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.zvm.cloud.plugins.module_utils import connection
+from ansible_collections.zvm.cloud.plugins.module_utils import connection, validation
 from ansible_collections.zvm.cloud.plugins.module_utils.errors import InputError
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import SDKBaseException
 from ansible_collections.zvm.cloud.plugins.module_utils.smapi.codec import ValidationError
@@ -113,10 +113,15 @@ class Run:
     ``execute`` runs them in that order; in check mode, and when nothing is
     to change, ``after`` is ``plan.predicted`` (or the state as read), so a
     check-mode result is exactly the prediction.  The frame adds
-    ``changed``, ``actions`` and ``smapi_calls``; a failure reports the
+    ``changed``, ``actions`` and ``smapi_calls``; a facts module (``FACTS``
+    names its fact) returns only facts: ``smapi_calls`` goes into
+    ``ansible_facts[FACTS]`` and there are no ``actions``.  A failure reports the
     actions done before it (``actions``), the one that failed
     (``failed_actions``) and what was undone (``rollback``: steps append
     their undo notes to ``self.rollback``)."""
+
+    # a facts module's fact (e.g. 'zvm'): the result is only ``changed`` and ``ansible_facts``
+    FACTS = None
 
     def __init__(self, module):
         self.module = module
@@ -199,6 +204,9 @@ class Run:
         result = {'changed': plan.changed}
         result.update(plan.result)
         result.update(self.report(state, plan, after))
+        if self.FACTS:
+            result.setdefault('ansible_facts', {}).setdefault(self.FACTS, {})['smapi_calls'] = self.module.smapi_calls()
+            return result
         result['actions'] = plan.actions
         result['smapi_calls'] = self.module.smapi_calls()
         return result
@@ -213,6 +221,28 @@ def run_module(argument_spec, run_class, **kwargs):
     module.exit_json(**result)
 
 
+def _raw_arguments():
+    """The module's arguments as Ansible passed them, before type conversion
+    (AnsibleModule keeps them loaded); {} when they cannot be read again."""
+    try:
+        from ansible.module_utils import basic
+        return basic._load_params()     # pylint: disable=protected-access
+    except Exception:  # pylint: disable=broad-except
+        return {}
+
+
+def _tame(value):
+    """``value`` with every int too large for str() (Python refuses more
+    than 4300 digits) replaced by a short text."""
+    if isinstance(value, dict):
+        return dict((k, _tame(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return [_tame(v) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return '(a number of about %d digits)' % int(value.bit_length() * 0.30103)
+    return value
+
+
 class ZvmModule(AnsibleModule):
     """AnsibleModule plus the SMAPI connection options and an SDK."""
 
@@ -221,6 +251,20 @@ class ZvmModule(AnsibleModule):
         spec.update(argument_spec)
         AnsibleModule.__init__(self, argument_spec=spec, supports_check_mode=supports_check_mode, **kwargs)
         self._sdk = None
+        self._check_raw_numbers()
+
+    def _check_raw_numbers(self):
+        """Fail when an int option came as a string that is not ASCII digits
+        (AnsibleModule reads Arabic-Indic digits as a number, and crashes
+        logging a number of thousands of digits)."""
+        problem = validation.raw_number_problem(self.argument_spec, _raw_arguments())
+        if problem:
+            self.params.update(_tame(self.params))     # fail_json echoes the arguments
+            self.fail_json(msg=problem)
+
+    def _log_invocation(self):
+        self._check_raw_numbers()       # AnsibleModule.__init__ logs the converted values: check them first
+        AnsibleModule._log_invocation(self)
 
     @property
     def sdk(self):

@@ -17,9 +17,13 @@ description:
     and per-guest statistics.
   - Every guest in the z/VM directory is reported, whoever created it.
   - Bulk SMAPI queries serve all guests at once, so the cost does not grow with the
-    number of guests, except for the V(definitions) subset, which reads each guest's
-    directory entry on up to O(max_connections) connections at once.
-  - Read-only; it never reports a change.
+    number of guests. The V(definitions) subset reads the whole directory with one
+    Query_All_DM; when the server refuses that (the SMAPI user is not authorized for it,
+    or the server does not have it), it reads each guest's directory entry instead, on up
+    to O(max_connections) connections at once, and says so in RV(ansible_facts.zvm.directory_read).
+  - Read-only; it never reports a change. Its result is only facts (and C(changed)).
+  - With V(preflight), it tries each capability the collection needs, read-only, and reports which ones the
+    SMAPI user is not authorized for, or the server does not have, and what to set up (RV(ansible_facts.zvm.preflight)).
 author:
   - zvm.cloud maintainers (@zvm-cloud)
 extends_documentation_fragment:
@@ -32,12 +36,14 @@ options:
         V(diskpools) each DirMaint group with its total, used and free space per volume
         (1 call, plus 2 per pool); V(guests) each guest's name and power state (2 calls);
         V(definitions) adds what each guest's directory entry says (profile, memory,
-        CPUs, IPL, disks, NICs; 1 call per guest); V(vswitches) each virtual switch with
+        CPUs, IPL, disks, NICs; 1 call, or 1 per guest when Query_All_DM is refused); V(vswitches) each virtual switch with
         its grants and connected NICs (1 call); V(nics) adds each running guest's NICs
         coupled now, with MAC addresses and traffic counters (2 calls); V(stats) adds the
-        CPU and memory statistics of each running guest (1 call); V(all) is everything.
+        CPU and memory statistics of each running guest (1 call); V(all) is everything above.
+      - V(preflight) tries each capability the collection uses with a read-only request (15 calls) and
+        reports what is missing; it is gathered only when named, never as part of V(all).
       - Prefix a subset with C(!) to leave it out, for example V([all, "!definitions"]).
-        Only exclusions mean everything but those.
+        Only exclusions mean everything but those (V(preflight) excepted).
       - V(definitions), V(nics) and V(stats) add to the guests, so naming one of them
         gathers V(guests) too.
     type: list
@@ -52,8 +58,8 @@ options:
   max_connections:
     description:
       - How many SMAPI requests may run at once while reading the guests' directory
-        entries (V(definitions)). V(1) reads them one after the other; the result is the
-        same either way.
+        entries one by one (V(definitions) when Query_All_DM is refused). V(1) reads them
+        one after the other; the result is the same either way.
     type: int
     default: 8
 notes:
@@ -65,6 +71,14 @@ notes:
   - Ansible masks every occurrence of the O(smapi_password) value in module results. A password that
     equals a userid (MAINT on a test system) therefore masks that name in the facts; z/VM compares
     passwords without regard to case unless mixed-case passwords are enabled.
+  - SMAPI functions this module uses, so that the SMAPI user can be authorized for exactly these (the guide
+    C(docs/before-you-start.md) in the collection says which option needs which). Directory functions, authorized
+    in DirMaint too - Image_Lock_Query_DM (V(preflight) only), Image_Name_Query_DM, Image_Query_DM,
+    Image_Volume_Space_Query_DM, Profile_Query_DM (V(preflight) only), Query_All_DM. CP and system functions -
+    Check_Authentication (V(preflight) only), Image_CPU_Query (V(preflight) only), Image_Performance_Query,
+    Image_Status_Query, System_Information_Query, System_Performance_Information_Query,
+    Virtual_Network_Adapter_Query_Extended (V(preflight) only), Virtual_Network_Vswitch_Query_Byte_Stats,
+    Virtual_Network_Vswitch_Query_Extended.
 seealso:
   - module: zvm.cloud.zvm_guest
 '''
@@ -85,7 +99,7 @@ EXAMPLES = r'''
     gather_subset: [definitions, stats]
     guests: ['LINUX*']
 
-- name: Everything but the per-guest directory reads
+- name: Everything but the guests' directory entries
   zvm.cloud.zvm_facts:
     gather_subset: [all, "!definitions"]
 
@@ -96,6 +110,15 @@ EXAMPLES = r'''
 - name: Free space in POOL1
   ansible.builtin.debug:
     msg: "{{ zvm.diskpools.POOL1.free_bytes | human_readable }}"
+
+- name: Before the first run, what the SMAPI user may not do yet
+  zvm.cloud.zvm_facts:
+    gather_subset: preflight
+
+- name: Stop here when a capability is refused, saying what to set up
+  ansible.builtin.assert:
+    that: zvm.preflight | selectattr('ok', 'sameas', false) | list | length == 0
+    fail_msg: "{{ zvm.preflight | selectattr('ok', 'sameas', false) | map(attribute='hint') | list }}"
 '''
 
 RETURN = r'''
@@ -190,6 +213,43 @@ ansible_facts:
             LINUX02:
               userid: LINUX02
               power_state: 'off'
+        directory_read:
+          description:
+            - How the directory entries were read for V(definitions). V(query_all) is one Query_All_DM for
+              the whole directory; V(per_guest) is one Image_Query_DM per guest, because the server refused
+              Query_All_DM (not authorized, or not available). Null when no guest's entry was to be read.
+          returned: when V(definitions) is gathered
+          type: str
+          sample: query_all
+        preflight:
+          description:
+            - One entry per capability, in order; C(capability) (what it is, such as V(read the whole directory)),
+              C(functions) (the SMAPI functions it takes), C(ok) (V(true) when the server answered, V(false)
+              when it refused or failed, null when not checked), C(rc) and C(rs) (the return and reason code;
+              null when no answer came), C(meaning) (what was found, or IBM's meaning of the code, or why it was
+              not checked) and C(hint) (what to set up on z/VM; null when nothing is to be done).
+            - The first entry, V(connect and authenticate) (Check_Authentication), says whether SMAPI answers and
+              accepts the user; when it does not, the other capabilities are not checked.
+            - The changes (directory, CP, virtual switch) are never tried, since that needs a write; their entries
+              list the functions to authorize, with C(ok) null.
+          returned: when V(preflight) is gathered
+          type: list
+          elements: dict
+          sample:
+            - {capability: connect and authenticate, functions: [Check_Authentication], ok: true, rc: 0, rs: 0,
+               meaning: ANSIBLE authenticated, hint: null}
+            - {capability: read the whole directory, functions: [Query_All_DM], ok: false, rc: 100, rs: 12,
+               meaning: Request not authorized by directory manager,
+               hint: "optional: without it, each guest's entry is read by itself (one request per guest). DirMaint
+                 refused it: authorize ANSIBLE in DirMaint for all entries: ..."}
+            - {capability: directory changes, functions: [Image_Create_DM, Image_Lock_DM], ok: null, rc: null,
+               rs: null, meaning: 'not checked: it needs a write (used by zvm_guest and zvm_nic)',
+               hint: authorize ANSIBLE for these functions ...}
+        smapi_calls:
+          description: Number of SMAPI requests this run made, split into reads and writes (always no writes).
+          returned: always
+          type: dict
+          sample: {reads: 2, writes: 0}
         vswitches:
           description:
             - One entry per virtual switch, by name, with C(name), C(transport_type), C(vlan_aware), C(vlan_id),
@@ -206,17 +266,6 @@ ansible_facts:
               status: OSA device ready
               grants: [{userid: LINUX01, vlan_ids: [], promiscuous: false, port_number: '0000'}]
               connected_nics: [{userid: LINUX01, vdev: '1000', mac_address: '02:00:00:0E:4E:8E', type: QDIO}]
-actions:
-  description: What was done; always empty, the module only reads.
-  returned: always
-  type: list
-  elements: str
-  sample: []
-smapi_calls:
-  description: Number of SMAPI requests this run made, split into reads and writes (always no writes).
-  returned: always
-  type: dict
-  sample: {reads: 2, writes: 0}
 '''
 
 from ansible_collections.zvm.cloud.plugins.module_utils import gather
@@ -232,7 +281,13 @@ def argument_spec():
 
 
 class FactsRun(Run):
-    """Read-only: the state is the facts, the plan is always empty."""
+    """Read-only: the state is the facts, the plan is always empty, and
+    the result is only facts (the frame puts smapi_calls into the zvm fact)."""
+
+    FACTS = 'zvm'
+
+    def error_context(self):
+        return {}       # nothing is ever done or undone
 
     def read(self):
         subsets = gather.resolve_subsets(self.p['gather_subset'])

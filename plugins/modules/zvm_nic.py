@@ -58,6 +58,15 @@ options:
     default: false
 notes:
   - The VLAN of a running guest's NIC comes from its grant on the switch (M(zvm.cloud.zvm_vswitch)).
+  - SMAPI functions this module uses, so that the SMAPI user can be authorized for exactly these (the guide
+    C(docs/before-you-start.md) in the collection says which option needs which). Directory functions, authorized
+    in DirMaint too - Image_Lock_DM, Image_Lock_Query_DM, Image_Query_DM, Image_Replace_DM, Image_Unlock_DM,
+    Query_Asynchronous_Operation_DM (DirMaint work that answers RC 592),
+    Virtual_Network_Adapter_Connect_Vswitch_DM, Virtual_Network_Adapter_Create_Extended_DM,
+    Virtual_Network_Adapter_Delete_DM, Virtual_Network_Adapter_Disconnect_DM. CP and system functions -
+    Virtual_Network_Adapter_Connect_Vswitch, Virtual_Network_Adapter_Create_Extended,
+    Virtual_Network_Adapter_Delete, Virtual_Network_Adapter_Disconnect, Virtual_Network_Adapter_Query_Extended,
+    Virtual_Network_Vswitch_Query_Extended. Check mode makes only the queries among them.
 seealso:
   - module: zvm.cloud.zvm_vswitch
   - module: zvm.cloud.zvm_guest

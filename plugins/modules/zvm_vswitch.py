@@ -139,6 +139,12 @@ options:
         tasks that each list only some users of the same switch.
     type: bool
     default: false
+notes:
+  - SMAPI functions this module uses, so that the SMAPI user can be authorized for exactly these (the guide
+    C(docs/before-you-start.md) in the collection says which option needs which). CP and system functions -
+    Virtual_Network_Adapter_Connect_Vswitch, Virtual_Network_Vswitch_Create_Extended,
+    Virtual_Network_Vswitch_Delete_Extended, Virtual_Network_Vswitch_Query_Extended,
+    Virtual_Network_Vswitch_Set_Extended. Check mode makes only the queries among them.
 seealso:
   - module: zvm.cloud.zvm_nic
   - module: zvm.cloud.zvm_guest

@@ -7,6 +7,8 @@ Every query here is one request for the whole system, whatever its size.
 
 What the codes mean, once:
 
+    Check_Authentication                  100/any the password is right, but the
+                                               user may not call this function -> (100, rs)
     System_Information_Query              (none tolerated)
     System_Performance_Information_Query  (none tolerated)
     Image_Status_Query of '*'             (none tolerated)   -> the names of the logged-on guests
@@ -45,6 +47,14 @@ def keyword_records(records):
         else:
             out.setdefault(key, value.strip())
     return out
+
+
+def authenticate(session):
+    """Check_Authentication: whether the SMAPI server accepts the SMAPI
+    user and password (a wrong one raises: 120/0).  Returns (rc, rs):
+    (0, 0), or (100, rs) when the user authenticated but is not authorized
+    for Check_Authentication itself (which nothing else needs)."""
+    return outcome(session.call('Check_Authentication', ok=[100]))
 
 
 def system_information(session):

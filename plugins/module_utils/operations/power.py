@@ -76,6 +76,7 @@ def recycle(session, userid):
 def pause(session, userid, paused=True):
     """Image_Pause PAUSE (stop the guest's CPUs) or BEGIN (resume)."""
     action = 'PAUSE' if paused else 'BEGIN'
+
     def not_on(_e):
         return SDKGuestOperationError("guest '%s' is not logged on, so it cannot be %s"
                                       % (userid, 'paused' if paused else 'unpaused'), rs=5)

@@ -2,17 +2,21 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """zvm.cloud.zvm_facts in-process against zvmsim: bad options, every
 subset with the SMAPI calls it makes, exclusions and name filters,
-logged-on versus logged-off guests, concurrency, and one-line connection
-errors.  (tests/integration/test_zvm_facts.py runs it through Ansible.)"""
+logged-on versus logged-off guests, concurrency, one-line connection
+errors, a result of facts only, and the preflight (all allowed, some
+refused, bad credentials, no server).  (tests/integration/test_zvm_facts.py runs it through Ansible.)"""
 
 import json
 
 import pytest
 
+from ansible_collections.zvm.cloud.plugins.module_utils import gather, preflight
 from ansible_collections.zvm.cloud.plugins.module_utils.operations import entries, vswitches
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.api import SDKAPI
 from ansible_collections.zvm.cloud.plugins.module_utils.smapi.client import SmapiClient
 from ansible_collections.zvm.cloud.plugins.modules import zvm_facts
+from tests.integration.conftest import TEST_SYSTEM
+from zvmsim.testing import SimServer
 
 ON, OFF = 'FCTON1', 'FCTOFF1'
 STATS_KEYS = set(['guest_cpus', 'used_cpu_time_us', 'elapsed_cpu_time_us', 'min_cpu_count', 'max_cpu_limit',
@@ -43,7 +47,9 @@ def facts(run_module, guests):
         options.setdefault('smapi_password', 'maint')    # z/VM compares passwords without case
         res = run_module(zvm_facts, **options)
         assert not res.failed, res
-        assert res['changed'] is False and res['actions'] == [] and res.writes == []
+        assert res['changed'] is False and res.writes == []
+        # only facts: the run's call counts are in the zvm fact, and there are no actions
+        assert set(res) - set(['invocation', 'warnings']) == set(['changed', 'ansible_facts']), sorted(res)
         return res['ansible_facts']['zvm'], sorted(c['function'] for c in res.calls), res
     return run
 
@@ -83,11 +89,12 @@ def test_bad_credentials_and_unreachable_host_fail_in_one_line(run_module, monke
 # -- subsets and the calls they make ----------------------------------------------------------------
 
 def test_guests_subset_is_two_bulk_calls(facts):
-    zvm, functions, res = facts(gather_subset='guests', guests=['FCT*'])
+    zvm, functions, _res = facts(gather_subset='guests', guests=['FCT*'])
+    assert zvm['smapi_calls'] == {'reads': 2, 'writes': 0}
+    del zvm['smapi_calls']
     assert zvm == {'gather_subset': ['guests'],
                    'guests': {OFF: {'userid': OFF, 'power_state': 'off'}, ON: {'userid': ON, 'power_state': 'on'}}}
     assert functions == ['Image_Name_Query_DM', 'Image_Status_Query']
-    assert res['smapi_calls'] == {'reads': 2, 'writes': 0}
 
 
 def test_definitions_subset_reads_only_the_selected_guests(facts, run_module):
@@ -100,8 +107,8 @@ def test_definitions_subset_reads_only_the_selected_guests(facts, run_module):
     assert [(d['vdev'], d['devtype'], d['size']) for d in on['disks']] == [('0100', '3390', 100)]
     assert [(n['vdev'], n['vswitch']) for n in on['nics']] == [('1000', 'VSW1')]
     assert on['comments'] == ['ANSIBLE_HOST=10.9.8.2']
-    assert functions == ['Image_Name_Query_DM', 'Image_Query_DM', 'Image_Query_DM', 'Image_Status_Query']
-    assert sorted(c['target'] for c in res.calls if c['function'] == 'Image_Query_DM') == [OFF, ON]
+    assert functions == ['Image_Name_Query_DM', 'Image_Status_Query', 'Query_All_DM']     # one directory read
+    assert zvm['directory_read'] == 'query_all'
 
 
 def test_stats_only_for_the_running_guest(facts):
@@ -176,7 +183,8 @@ def test_diskpools_match_the_allocations(facts, guests, sim):
 def test_exclusions(facts, subsets, gathered):
     zvm, _functions, _res = facts(gather_subset=subsets, guests=['FCT*'])
     assert zvm['gather_subset'] == gathered
-    assert set(zvm) == set(['gather_subset']) | (set(gathered) - set(['definitions', 'stats', 'nics']))
+    assert set(zvm) == set(['gather_subset', 'smapi_calls']) | (set(gathered) - set(['definitions', 'stats', 'nics'])) | \
+        (set(['directory_read']) if 'definitions' in gathered else set())
     if 'guests' in zvm:
         on = zvm['guests'][ON]
         assert ('memory' in on, 'stats' in on, 'active_nics' in on) == \
@@ -205,3 +213,93 @@ def test_check_mode_reads_the_same(facts, run_module):
     assert not res.failed and res['changed'] is False and res.writes == []
     checked = res['ansible_facts']['zvm']
     assert checked['guests'] == zvm['guests'] and checked['host']['level'] == zvm['host']['level']
+
+
+# -- preflight ------------------------------------------------------------------------------------------
+
+CHECK_KEYS = set(['capability', 'functions', 'ok', 'rc', 'rs', 'meaning', 'hint'])
+
+
+@pytest.mark.parametrize('requested, resolved', [
+    (['preflight'], ['preflight']),
+    (['all'], list(gather.SUBSETS)),
+    (['!stats'], [s for s in gather.SUBSETS if s != 'stats']),
+    (['guests', 'PREFLIGHT'], ['guests', 'preflight']),
+    (['all', 'preflight', '!host'], [s for s in gather.SUBSETS if s != 'host'] + ['preflight']),
+])
+def test_preflight_only_when_named(requested, resolved):
+    assert gather.resolve_subsets(requested) == resolved
+
+
+def test_preflight_tries_each_capability_with_reads_only(facts):
+    zvm, functions, _res = facts(gather_subset='preflight')
+    assert zvm['gather_subset'] == ['preflight'] and set(zvm) == set(['gather_subset', 'preflight', 'smapi_calls'])
+    checks = zvm['preflight']
+    assert all(set(c) == CHECK_KEYS for c in checks)
+    assert [c['capability'] for c in checks] == [preflight.CONNECT] + [p[0] for p in preflight.PROBES] + \
+        [w[0] for w in preflight.WRITES]
+    assert [c['ok'] for c in checks] == [True] * (1 + len(preflight.PROBES)) + [None] * len(preflight.WRITES)
+    # each check makes exactly the requests it names, once, and none writes
+    tried = sorted(f for c in checks if c['ok'] for f in c['functions'])
+    assert functions == tried and zvm['smapi_calls'] == {'reads': len(tried), 'writes': 0}
+    assert all((c['rc'], c['rs'], c['hint']) == (0, 0, None) for c in checks if c['ok'])
+    assert checks[0]['meaning'] == 'MAINT authenticated'
+    by_name = dict((c['capability'], c) for c in checks)
+    assert by_name['disk pools']['meaning'] == '4 disk pools: FBAPOOL, POOL1, POOL2, SMALL'
+    writes = by_name['directory changes']
+    assert writes['meaning'].startswith('not checked: it needs a write') and 'Image_Lock_DM' in writes['functions']
+    assert 'DIRM FOR ALL AUTHFOR MAINT' in writes['hint'] and (writes['rc'], writes['rs']) == (None, None)
+
+
+# OPERATOR may call the Image_*, System_* and Profile_* functions and Query_All_DM on any
+# target, but no Virtual_Network_* function, nor Check_Authentication; DirMaint refuses it
+# Query_All_DM
+REFUSING = dict(TEST_SYSTEM, directory={'query_all_authorized': ['MAINT']}, smapi={'authorizations': [
+    {'user': 'MAINT', 'function': 'ALL', 'target': 'ALL'}] + [
+    {'user': 'OPERATOR', 'function': f, 'target': 'ALL'} for f in ('Image_*', 'System_*', 'Profile_*', 'Query_All_DM')]})
+
+
+def test_preflight_says_what_is_refused_and_what_to_set_up(run_module):
+    with SimServer(config=REFUSING) as other:
+        mark = other.mark()
+        res = run_module(zvm_facts, gather_subset='preflight', smapi_port=other.port, smapi_user='OPERATOR',
+                         smapi_password='operator')
+        calls = other.calls(since=mark)
+    assert not res.failed and res['changed'] is False, res
+    checks = dict((c['capability'], c) for c in res['ansible_facts']['zvm']['preflight'])
+    refused = sorted(name for name, c in checks.items() if c['ok'] is False)
+    assert refused == ['NIC traffic counters', "a running guest's NICs", 'read the whole directory',
+                       'virtual switches']
+    # authenticated (a wrong password is 120): not being authorized for Check_Authentication itself does not matter
+    connect = checks['connect and authenticate']
+    assert (connect['ok'], connect['rc'], connect['rs'], connect['hint']) == (True, 100, 16, None)
+    whole = checks['read the whole directory']
+    assert (whole['rc'], whole['rs'], whole['meaning']) == (100, 12, 'Request not authorized by directory manager')
+    assert whole['hint'].startswith("optional: without it, each guest's entry is read by itself")
+    assert 'DIRM FOR ALL AUTHFOR OPERATOR CMDL 140A CMDS ADGHOPS' in whole['hint']
+    switches = checks['virtual switches']
+    assert (switches['rc'], switches['rs'], switches['meaning']) == (100, 16, 'Request not authorized by server')
+    assert ('function Virtual_Network_Vswitch_Query_Extended (or ALL) to SMAPI\'s authorization list (VSMWORK1 '
+            'AUTHLIST)') in switches['hint'] and 'record for OPERATOR' in switches['hint']
+    assert checks['power states']['ok'] is True and checks['host information']['ok'] is True
+    # OPERATOR has no directory entry here: DirMaint's "not defined" is an answer all the same
+    assert (checks['directory locks']['ok'], checks['directory locks']['rc']) == (True, 400)
+    assert checks['directory locks']['meaning'] == 'answered (OPERATOR has no directory entry)'
+    assert [c for c in calls if c['write']] == []
+    assert [(c['rc'], c['rs']) for c in calls if c['function'] == 'Query_All_DM'] == [(100, 12)]
+
+
+def test_preflight_reports_bad_credentials_and_an_unreachable_server(run_module, monkeypatch):
+    monkeypatch.setattr(SmapiClient, '_delay', lambda self, attempt: 0)
+    res = run_module(zvm_facts, gather_subset='preflight', smapi_password='WRONG')
+    assert not res.failed, res
+    first, rest = res['ansible_facts']['zvm']['preflight'][0], res['ansible_facts']['zvm']['preflight'][1:]
+    assert (first['ok'], first['rc'], first['rs']) == (False, 120, 0)
+    assert first['hint'].startswith('check smapi_user and smapi_password')
+    assert all(c['ok'] is None and c['meaning'].startswith('not checked') for c in rest)
+    assert [c['function'] for c in res.calls] == ['Check_Authentication']
+
+    res = run_module(zvm_facts, gather_subset='preflight', smapi_port=1, smapi_timeout=5)
+    first = res['ansible_facts']['zvm']['preflight'][0]
+    assert not res.failed and first['ok'] is False and first['rc'] is None
+    assert first['meaning'].startswith('cannot connect to the SMAPI server') and 'VSMREQIN' in first['hint']
