@@ -7,6 +7,8 @@
 #   seed_ansible_test  offline pip bootstrap for ansible-test (air-gapped support)
 #   stage_collection   copy of the checkout at .build/collections/ansible_collections/zvm/cloud
 #   setup_system       Debian packages the tests use (fence-agents, openssl, shellcheck)
+#   python_for X.Y     the newest CPython X.Y that pyenv has, else pythonX.Y on PATH
+#   ensure_pyvenv      a virtual environment with given requirements, made once (tools/test matrix)
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 VENV=${ZVM_VENV:-$ROOT/.venv}
@@ -51,6 +53,47 @@ ensure_venv() {
         "$VENV/bin:"*) ;;
         *) export PATH="$VENV/bin:$PATH" ;;
     esac
+}
+
+# python_for 3.10: the path of the newest CPython 3.10.x that pyenv has,
+# else of python3.10 on PATH; fails when there is none.
+python_for() {
+    local version
+    if command -v pyenv >/dev/null; then
+        version=$(pyenv versions --bare --skip-aliases 2>/dev/null | grep -E "^${1//./\\.}\\.[0-9]+$" |
+            sort -t. -k3,3n | tail -n 1)
+        if [ -n "$version" ] && [ -x "$(pyenv prefix "$version")/bin/python$1" ]; then
+            printf '%s\n' "$(pyenv prefix "$version")/bin/python$1"
+            return 0
+        fi
+    fi
+    command -v "python$1"
+}
+
+# ensure_pyvenv DIR PYTHON REQUIREMENT...: a virtual environment at DIR made
+# with PYTHON, holding the pip requirements given (ansible-core==2.16.*
+# pytest==9.2.0).  Made once and reused while the interpreter's version and
+# the requirements stay the same (DIR/.zvm-requirements holds their hash);
+# the install log is DIR.pip.log.
+ensure_pyvenv() {
+    local dir=$1 python=$2 want have
+    shift 2
+    want="$("$python" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])') $(
+        printf '%s\n' "$@" | sha256sum | cut -d' ' -f1)" || return 1
+    have=$(cat "$dir/.zvm-requirements" 2>/dev/null || true)
+    if [ "$have" = "$want" ] && [ -x "$dir/bin/python" ]; then
+        return 0
+    fi
+    log "creating $dir: $*"
+    rm -rf "$dir"
+    mkdir -p "$(dirname "$dir")"
+    if ! "$python" -m venv "$dir" ||
+        ! "$dir/bin/python" -m pip install --disable-pip-version-check "$@" >"$dir.pip.log" 2>&1; then
+        tail -n 20 "$dir.pip.log" >&2 2>/dev/null
+        log "creating $dir failed: the pip log is $dir.pip.log"
+        return 1
+    fi
+    printf '%s\n' "$want" >"$dir/.zvm-requirements"
 }
 
 # Air-gapped support: ansible-test downloads get-pip.py into
