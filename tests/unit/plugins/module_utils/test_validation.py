@@ -264,7 +264,7 @@ def test_apply_settings_refuses_zero_cpus_before_changing_the_entry():
     entry = directory.DirectoryEntry.new('LINUX01', 'PW', '1G', '1G', 'G')
     before = entry.records()
     for bad in ({'vcpus': 0}, {'max_vcpus': 0}, {'memory': '2G', 'vcpus': 0}):
-        assert message(guests.apply_settings, entry, bad).split(':')[0] in ('vcpus', 'max_vcpus')
+        assert message(guests.apply_settings, entry, bad).split(':', maxsplit=1)[0] in ('vcpus', 'max_vcpus')
         assert entry.records() == before
 
 
