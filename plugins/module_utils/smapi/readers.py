@@ -261,6 +261,18 @@ def counted_read(dec, count, name):
     return read_counted
 
 
+def _region(strict, data, pos, end, what):
+    """(start, stop) of the int4-length-prefixed data at ``pos``, or None
+    when it runs past ``end`` (strict: the DecodeError instead)."""
+    start = pos + 4
+    stop = start + _unpack_i4(data, pos)[0] if start <= end else -1
+    if stop < start or stop > end:
+        if strict:
+            _prefixed(data, pos, end, what)
+        return None
+    return start, stop
+
+
 def strings_fast(prefixed, name, what):
     """The fast path of an array of plain int4-length strings: walk the
     lengths, decode the text of the whole array once and slice it (one
@@ -269,13 +281,10 @@ def strings_fast(prefixed, name, what):
 
     def read_strings(strict, data, pos, end, out=None):
         if prefixed:
-            start = pos + 4
-            stop = start + unpack(data, pos)[0] if start <= end else -1
-            if stop < start or stop > end:
-                if strict:
-                    _prefixed(data, pos, end, name)
+            span = _region(strict, data, pos, end, name)
+            if span is None:
                 return None
-            pos, end = start, stop
+            pos, end = span
         items = []
         base, text = pos, None
         while pos < end:
@@ -301,17 +310,13 @@ def split_fast(prefixed, name, term, sep, parse, missing_terminator):
     """The fast path of a list of strings each ending with the one byte
     ``term`` (``sep`` as text): one decode and one split; ``parse`` (a
     ``Text`` parser) or None."""
-    unpack = _unpack_i4
 
     def read_split(strict, data, pos, end, out=None):
         if prefixed:
-            start = pos + 4
-            stop = start + unpack(data, pos)[0] if start <= end else -1
-            if stop < start or stop > end:
-                if strict:
-                    _prefixed(data, pos, end, name)
+            span = _region(strict, data, pos, end, name)
+            if span is None:
                 return None
-            pos, end = start, stop
+            pos, end = span
         if pos >= end:
             items = []
         else:
