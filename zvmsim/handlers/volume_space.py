@@ -14,6 +14,8 @@ count cylinders on 3390 volumes and 512-byte blocks on FBA volumes):
     definition, group:  ``GROUP REGION REGION ...`` (one per group);
     free:  ``VOLID DEVTYPE START SIZE GROUP REGION``: GROUP is ``*`` unless
            groups are queried, REGION is ``*`` when volumes are queried;
+           space a running guest still has attached after its MDISK went
+           (``dasd.busy_extents``) is not free: DirMaint would not hand it out;
     used:  ``VOLID DEVTYPE START SIZE OWNER VDEV * NAME *``: NAME is the
            region (region queries), the group (group queries) or ``*``
            (volume queries), as in the capture of
@@ -25,7 +27,8 @@ A pool change answers as a directory write (``dirmaint.async_reply``: RC
 """
 
 from zvmsim.dasd import (
-    CKD, all_regions, family, find_region, first_usable, free_gaps, group_names, group_regions, regions_of, span)
+    CKD, all_regions, busy_extents, family, find_region, first_usable, free_gaps, group_names, group_regions,
+    regions_of, span)
 from zvmsim.dirmaint import async_reply, async_should_fail
 from zvmsim.handlers import Fail, handles
 from zvmsim.params import (
@@ -116,13 +119,16 @@ def _space_records(tx, query_type, entry_type, names):
                 lo, hi = span(vol, region)
                 scopes.append((vol, lo, hi, group, region['name'], group))
     out = []
-    cache = {}
+    cache, busy = {}, {}
     for vol, lo, hi, group_word, region_word, used_word in scopes:
         if vol['volid'] not in cache:
             cache[vol['volid']] = tx.extents(volid=vol['volid'])
         extents = cache[vol['volid']]
         if query_type == 2:
-            for start, end in free_gaps(extents, lo, hi):
+            # space a running guest still has attached is not free (dasd.busy_extents)
+            if vol['volid'] not in busy:
+                busy[vol['volid']] = busy_extents(tx, vol['volid'])
+            for start, end in free_gaps(busy[vol['volid']], lo, hi):
                 out.append('%s %s %d %d %s %s' % (vol['volid'], vol['devtype'], start, end - start, group_word,
                                                   region_word))
         else:

@@ -90,9 +90,9 @@ class GeneralChanges(EntryBase):
     def set_machine(self, mode=None, max_cpus=None):
         """Set MACHINE mode and/or max cpus (a new MACHINE defaults to ESA)."""
         if mode is not None:
+            if not re.fullmatch(r'[A-Za-z]{1,8}', str(mode)):      # ASCII letters, checked before upper-casing
+                raise InputError('machine: %r is not a machine mode such as ESA, XA, XC or Z' % (mode,))
             mode = str(mode).upper()
-            if not re.match(r'^[A-Z]{1,8}$', mode):
-                raise InputError('machine: %r is not a machine mode such as ESA, XA, XC or Z' % mode)
         if max_cpus is not None:
             if isinstance(max_cpus, bool) or not isinstance(max_cpus, int) or not 1 <= max_cpus <= 64:
                 raise InputError('max_cpus: %r is not a number of CPUs from 1 to 64' % (max_cpus,))
@@ -228,20 +228,21 @@ class GeneralChanges(EntryBase):
         key = validation.no_blanks_or_controls(str(key), 'loaddev').upper()
         if not _LOADDEV_KEY_RE.match(key):
             raise InputError('loaddev: %r is not a LOADDEV operand such as PORTNAME, LUN or BOOTPROG' % key)
-        value = '' if value is None else str(value).strip()
-        if any(ord(ch) < 0x20 or ord(ch) == 0x7f for ch in value):
+        value = '' if value is None else str(value)
+        if any(ord(ch) < 0x20 or ord(ch) == 0x7f for ch in value):      # at the ends too: never stripped
             raise InputError('loaddev: the %s value must not contain control characters' % key)
+        value = value.strip(' ')
         return self.put_statement(Loaddev(key, value), lambda s: isinstance(s, Loaddev) and s.key == key)
 
     def set_share(self, text):
         """``SHARE text`` (such as ``RELATIVE 200`` or ``ABSOLUTE 10% LIMITSOFT``)
         in the place of the SHARE statements; None or '' removes SHARE.  True
         if the entry changed."""
-        if text is None or not str(text).strip():
+        if text is not None and any(ord(ch) < 0x20 or ord(ch) == 0x7f for ch in str(text)):
+            raise InputError('share: must not contain control characters')      # at the ends too
+        if text is None or not str(text).strip(' '):
             return self._set_only('SHARE', None)
-        text = str(text).strip()
-        if any(ord(ch) < 0x20 or ord(ch) == 0x7f for ch in text):
-            raise InputError('share: must not contain control characters')
+        text = str(text).strip(' ')
         try:
             new = Share.parse(Line('SHARE ' + text), 'SHARE')
         except ValueError as exc:

@@ -10,7 +10,9 @@ What the codes mean, once:
                                  408/24 no space in the pool           -> raised (the caller rolls back)
     Image_Disk_Delete_DM         408/8  no such disk                   -> False
                                  400/4  no such guest                  -> SDKObjectNotExistError
-    Image_Disk_Create            (a running guest links its new disk)  -> raised
+    Image_Disk_Create            (a running guest links its new disk)  -> raised; reply lost after the
+                                                                          request was accepted: it may be
+                                                                          attached (maybe_done)
     Image_Disk_Delete            204/8, 408/8 no such device           -> False
     Image_Disk_Query             200/x  the guest is not logged on     -> SDKGuestOperationError
     Image_Volume_Space_Query_DM  420/8, 428/8 no such group/region     -> [] (no records)
@@ -22,6 +24,7 @@ __metaclass__ = type
 
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import SDKGuestOperationError, SDKObjectNotExistError
 from ansible_collections.zvm.cloud.plugins.module_utils.operations.session import outcome
+from ansible_collections.zvm.cloud.plugins.module_utils.smapi.errors import SmapiConnectionError, SmapiProtocolError
 
 # Image_Volume_Space_Query_DM query and entry types
 QUERY_DEFINITION, QUERY_FREE, QUERY_USED = 1, 2, 3
@@ -46,8 +49,16 @@ def delete_dm(session, userid, vdev):
 
 
 def attach(session, userid, vdev, mode):
-    """Image_Disk_Create: give the running guest its (new) directory disk."""
+    """Image_Disk_Create: give the running guest its (new) directory disk.
+    When it fails with ``maybe_done(error)``, the disk may be attached."""
     session.call('Image_Disk_Create', userid, image_disk_number=vdev, image_disk_mode=mode)
+
+
+def maybe_done(error):
+    """Whether the write that failed with ``error`` may still have been
+    carried out: the server had accepted the request when the connection
+    failed, and a write is never sent again."""
+    return isinstance(error, (SmapiConnectionError, SmapiProtocolError)) and getattr(error, 'accepted', True)
 
 
 def detach(session, userid, vdev):

@@ -13,6 +13,8 @@ What the codes mean, once:
                               (the SMAPI user holding it too)    released first; else waits, then
                                                                  SDKConflictError saying how to
                                                                  release it (Session.dm_write)
+                       reply lost, the request accepted      -> noted as a lock of this controller
+                              (the lock may be taken)           (the next change releases it)
     Image_Replace_DM   400/24 not locked: our lock was       -> nothing was written; ``modify`` runs
                               released meanwhile                 its cycle again
                        (success releases the lock in DirMaint: the unlock that follows answers 400/24)
@@ -33,7 +35,9 @@ from ansible_collections.zvm.cloud.plugins.module_utils.operations.session impor
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import (
     SDKConflictError, SDKObjectNotExistError,
 )
-from ansible_collections.zvm.cloud.plugins.module_utils.smapi.errors import SmapiError, SmapiRequestError
+from ansible_collections.zvm.cloud.plugins.module_utils.smapi.errors import (
+    SmapiConnectionError, SmapiError, SmapiProtocolError, SmapiRequestError,
+)
 
 UNLOCK_ATTEMPTS = 3
 MODIFY_ATTEMPTS = 3
@@ -122,8 +126,16 @@ def lock(session, userid):
     (``Session.dm_write``, bounded by the lock timeout), after releasing a
     lock that this controller took and never released (its run was killed,
     or its unlock failed: ``Session.release_stale``).  Once locked, the lock
-    is recorded on this controller until ``unlock``."""
-    session.dm_write('Image_Lock_DM', userid, device_address='')
+    is recorded on this controller until ``unlock``.  So is a lock whose
+    reply was lost after the server accepted the request (it may have been
+    taken): the next change from this controller then releases it, if this
+    SMAPI user holds it, instead of waiting for it to go away."""
+    try:
+        session.dm_write('Image_Lock_DM', userid, device_address='')
+    except (SmapiConnectionError, SmapiProtocolError) as e:
+        if getattr(e, 'accepted', True):
+            session.record_lock(userid)
+        raise
     session.record_lock(userid)
 
 

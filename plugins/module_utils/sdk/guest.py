@@ -121,7 +121,12 @@ class GuestMixin:
                 disks.create_dm(self.session, userid, disk_specs.create_params(spec))
                 made.append(spec['vdev'])
                 if active:
-                    disks.attach(self.session, userid, spec['vdev'], spec['mode'])
+                    try:
+                        disks.attach(self.session, userid, spec['vdev'], spec['mode'])
+                    except Exception as e:
+                        if disks.maybe_done(e):         # the reply was lost: it may be attached
+                            attached.append(spec['vdev'])
+                        raise
                     attached.append(spec['vdev'])
         except Exception:
             for vdev in reversed(made):
