@@ -7,6 +7,7 @@ log, and wall time as a ratio to a baseline run in the same process.
     tools/bench create [--guests 100] [--disks 2] [--connections 8]
     tools/bench codec [--number 200] [--baseline GIT_REF]
     tools/bench facts [--guests 1000] [--connections 8] [--no-serial]
+    tools/bench reliability [--faults 10000] [--inputs 10000] [--crashes 300] [--rounds 50] [--seed N]
 
 ``guests``: a converged zvm_guest playbook over N guests, against the same
 playbook with ansible.builtin.debug tasks instead (the Ansible overhead
@@ -33,6 +34,10 @@ with definitions (one Query_All_DM), and the same with Query_All_DM refused
 (``directory.query_all_authorized: false``): one read per guest on up to
 ``--connections`` connections, against a serial run (``max_connections=1``),
 and whether all those results are identical.
+
+``reliability``: the long form of the reliability suite (tests/reliability):
+fault rounds, crashes, generated inputs, concurrency, stale locks and
+secrets, with their figures (see docs/reliability.md).
 
 Run it through ``tools/bench`` (which sets up the virtualenv and the staged
 collection).  Results are printed and written as JSON to .build/bench/.
@@ -568,6 +573,90 @@ def bench_codec_large(args, codec, layouts, cases):
     return result
 
 
+RELIABILITY_KINDS = ('lost', 'duplicated', 'overlapping', 'orphaned', 'locked', 'untrue', 'not converged', 'traceback')
+
+
+def _pytest_part(path, env, extra=()):
+    """Run one file of tests/reliability; (passed, seconds, output)."""
+    started = time.monotonic()
+    proc = subprocess.run([sys.executable, '-m', 'pytest', '-q', '-p', 'no:cacheprovider', path] + list(extra),
+                          cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    out = proc.stdout + proc.stderr
+    if proc.returncode:
+        sys.stderr.write('%s failed:\n%s\n' % (path, out[-6000:]))
+    return proc.returncode == 0, round(time.monotonic() - started, 1), out
+
+
+def _hypothesis_counts(output):
+    """{test: (passing, failing)} from pytest's --hypothesis-show-statistics."""
+    counts, test = {}, None
+    for line in output.splitlines():
+        if line.startswith('tests/') and line.rstrip().endswith(':'):
+            test = line.rstrip()[:-1].split('::')[-1]
+        words = line.split()
+        if test and 'passing,' in words and 'failing,' in words:
+            counts[test] = (int(words[1]), int(words[3]))
+    return counts
+
+
+def bench_reliability(args):
+    """The long form of the reliability suite (tests/reliability, see
+    docs/reliability.md): --faults faults injected in the fault rounds (a
+    third in each of the guest, NIC and vswitch flows), --inputs generated
+    inputs per module's property, --crashes simulator crashes, --rounds
+    rounds per controller process of the concurrency tests, then the
+    stale-lock and secrets tests once.  Prints the figures (faults,
+    rounds, lost / duplicated / overlapping / orphaned / locked resources,
+    untrue results, runs that did not converge, invalid inputs accepted)."""
+    figures_dir = tempfile.mkdtemp(prefix='zvm-reliability-')
+    env = dict(os.environ, ZVM_RELIABILITY_REPORT=figures_dir, ZVM_RELIABILITY_FAULTS=str(args.faults),
+               ZVM_RELIABILITY_EXAMPLES=str(args.inputs), ZVM_RELIABILITY_CRASHES=str(args.crashes),
+               ZVM_RELIABILITY_ROUNDS=str(args.rounds))
+    if args.seed is not None:
+        env['ZVM_RELIABILITY_SEED'] = str(args.seed)
+    result, started = {}, time.monotonic()
+    ok, seconds, _out = _pytest_part('tests/reliability/test_faults.py', env, ['-k', 'rounds'])
+    flows = {}
+    for flow in ('guest', 'nic', 'vswitch'):
+        path = os.path.join(figures_dir, 'faults-%s.json' % flow)
+        if os.path.exists(path):
+            with open(path) as fh:
+                flows[flow] = json.load(fh)
+    problems = dict((k, sum(f['problems'].get(k, 0) for f in flows.values())) for k in RELIABILITY_KINDS)
+    result['faults'] = {'passed': ok, 'seconds': seconds, 'faults_injected': sum(f['faults'] for f in flows.values()),
+                        'rounds': sum(f['rounds'] for f in flows.values()),
+                        'failed_runs': sum(f['failed_runs'] for f in flows.values()),
+                        'seeds': sorted(set(f['seed'] for f in flows.values())), 'problems': problems,
+                        'per_flow': dict((k, {'faults': f['faults'], 'rounds': f['rounds'],
+                                              'by_action': f['faults_by_action']}) for k, f in flows.items())}
+    ok, seconds, _out = _pytest_part('tests/reliability/test_crash.py', env)
+    crash = {}
+    if os.path.exists(os.path.join(figures_dir, 'crash.json')):
+        with open(os.path.join(figures_dir, 'crash.json')) as fh:
+            crash = json.load(fh)
+    result['crash'] = dict(crash, passed=ok, seconds=seconds)
+    ok, seconds, out = _pytest_part('tests/reliability/test_inputs.py', env, ['--hypothesis-show-statistics'])
+    counts = _hypothesis_counts(out)
+    result['inputs'] = {'passed': ok, 'seconds': seconds, 'generated': sum(p + f for p, f in counts.values()),
+                        'accepted_or_mishandled': sum(f for _p, f in counts.values()),
+                        'per_property': dict((k, p + f) for k, (p, f) in counts.items())}
+    for name in ('concurrency', 'stale_locks', 'secrets'):
+        ok, seconds, _out = _pytest_part('tests/reliability/test_%s.py' % name, env)
+        result[name] = {'passed': ok, 'seconds': seconds}
+    result['concurrency']['rounds_per_process'] = args.rounds
+    found = dict((k, problems[k] + crash.get('problems', {}).get(k, 0)) for k in RELIABILITY_KINDS)
+    result['summary'] = {'faults_injected': result['faults']['faults_injected'], 'crashes': crash.get('crashes', 0),
+                         'inputs_generated': result['inputs']['generated'],
+                         'invalid_inputs_accepted': result['inputs']['accepted_or_mishandled'],
+                         'resources_lost_duplicated_overlapping_orphaned_locked': sum(
+                             found[k] for k in ('lost', 'duplicated', 'overlapping', 'orphaned', 'locked')),
+                         'problems': found, 'all_passed': all(v.get('passed') for v in result.values()),
+                         'minutes': round((time.monotonic() - started) / 60, 1)}
+    report(result, 'reliability')
+    if not result['summary']['all_passed']:
+        raise SystemExit('reliability: some part failed (see above)')
+
+
 def report(result, name):
     out = os.path.join(ROOT, '.build', 'bench')
     os.makedirs(out, exist_ok=True)
@@ -604,6 +693,13 @@ def main(argv=None):
     p.add_argument('--repeat', type=int, default=3, help='zero-latency runs; the fastest counts')
     p.add_argument('--no-serial', action='store_true', help='skip the serial definitions run (about a minute)')
     p.set_defaults(func=bench_facts)
+    p = sub.add_parser('reliability', help=bench_reliability.__doc__)
+    p.add_argument('--faults', type=int, default=10000, help='faults to inject in the fault rounds')
+    p.add_argument('--inputs', type=int, default=10000, help='generated inputs per module property')
+    p.add_argument('--crashes', type=int, default=300, help='simulator crashes')
+    p.add_argument('--rounds', type=int, default=50, help='concurrency rounds per controller process')
+    p.add_argument('--seed', type=int, help='the random seed (random by default; printed)')
+    p.set_defaults(func=bench_reliability)
     args = parser.parse_args(argv)
     args.func(args)
 

@@ -132,25 +132,30 @@ def test_passwords_leak_nowhere_in_process(run_module, sim, tmp_path):
         return res
 
     good = dict(name='SECG1', memory='512M', password=GOOD[0], stop_mode='immediate')
+
+    def good_but(**changes):
+        out = dict(good)
+        out.update(changes)
+        return out
     res = run_module.paired(zvm_guest, **dict(CONNECTION, **good))
     results.append(dict(res))
     assert not res.failed and 'diff' in res, res.get('msg')
     stored = sim.dump()['directory']['SECG1'][0].split()
     assert stored[2].upper() == GOOD[0].upper()         # the password did reach the directory
     for password in GOOD[1:]:
-        changed = run(zvm_guest, diff=True, **dict(good, password=password))
+        changed = run(zvm_guest, diff=True, **good_but(password=password))
         assert changed['changed'] and 'diff' in changed, changed.get('msg')
-        results.append(dict(run(zvm_guest, check=True, diff=True, **dict(good, password=GOOD[0]))))
+        results.append(dict(run(zvm_guest, check=True, diff=True, **good_but(password=GOOD[0]))))
     for action in ('rc', 'close_after_id'):                 # a failure at the directory write
         sim.fault(function='Image_Replace_DM', action=action, rc=596, rs=3210, times=1)
         try:
-            failed = run(zvm_guest, diff=True, **dict(good, password=GOOD[0]))
+            failed = run(zvm_guest, diff=True, **good_but(password=GOOD[0]))
         finally:
             sim.clear_faults()
         assert failed.failed and 'Image_Replace_DM' in failed['msg']
     for password in BAD:
         for name in ('SECG1', 'SECG2'):                     # a change and a creation
-            bad = run(zvm_guest, diff=True, **dict(good, name=name, password=password))
+            bad = run(zvm_guest, diff=True, **good_but(name=name, password=password))
             assert bad.failed and bad['msg'].startswith('password:') and not bad.writes, bad['msg']
     wrong = run_module(zvm_guest, name='SECG1', smapi_user=SMAPI_USER, smapi_password=WRONG_SMAPI_PASSWORD)
     results.append(dict(wrong))

@@ -47,8 +47,9 @@ def profile_create_dm(call):
 
 @handles('Profile_Delete_DM')
 def profile_delete_dm(call):
-    """Delete a profile: 400/4 not defined, 400/12 locked by another user,
-    400/16 while a user entry still INCLUDEs it (DirMaint refuses to purge a
+    """Delete a profile: 400/4 not defined, 400/12 locked (by anyone, the
+    caller included: ``dirmaint.check_not_locked_by_other``), 400/16 while a
+    user entry still INCLUDEs it (DirMaint refuses to purge a
     profile in use).  Its locks go with it."""
     load_entry(call, call.target, 'profile')
     check_not_locked_by_other(call, call.target)
@@ -68,8 +69,9 @@ def profile_query_dm(call):
 
 @handles('Profile_Replace_DM')
 def profile_replace_dm(call):
-    """Replace a profile: 400/4 not defined, 400/24 the caller holds no lock
-    on it, 400/12 another user does; 24/pprr without ``PROFILE <target>``.
+    """Replace a profile: 400/4 not defined, 400/24 nobody holds a lock on
+    it, 400/12 another SMAPI user does (the one write a locked profile takes
+    is its holder's replace); 24/pprr without ``PROFILE <target>``.
     The lock is kept."""
     load_entry(call, call.target, 'profile')
     owner = image_lock_owner(call.tx, call.target)
@@ -85,8 +87,9 @@ def profile_replace_dm(call):
 
 @handles('Profile_Lock_DM')
 def profile_lock_dm(call):
-    """Lock a profile: 400/4 not defined, 400/12 locked by another user;
-    relocking one's own lock is 0/0."""
+    """Lock a profile: 400/4 not defined, 400/12 already locked, by anyone:
+    a second lock is refused to the SMAPI user holding the lock too (the
+    lock rules of ``zvmsim/dirmaint.py``), 404/12 a device of it is locked."""
     _records, entry = load_entry(call, call.target, 'profile')
     return lock(call, call.target, entry, '')
 
