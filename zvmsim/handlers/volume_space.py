@@ -55,12 +55,7 @@ def _names(value):
 def _definition_records(tx, entry_type, names):
     out = []
     if entry_type == 1:
-        vols = [v for v in tx.volumes() if regions_of(v)]
-        if names is not None:
-            known = dict((v['volid'], v) for v in vols)
-            if any(n not in known for n in names):
-                raise Fail(420, 8)
-            vols = [known[n] for n in names]
+        vols = _volume_list(tx, names)
         for vol in vols:
             for region in sorted(regions_of(vol), key=lambda r: (r['start'], r['name'])):
                 out.append('%s %s %d %s' % (vol['volid'], vol['devtype'], int(vol['size']), region['name']))
@@ -74,6 +69,16 @@ def _definition_records(tx, entry_type, names):
         for group in groups:
             out.append(' '.join([group] + [r['name'] for _v, r in group_regions(tx, group)]))
     return out
+
+
+def _volume_list(tx, names):
+    vols = [v for v in tx.volumes() if regions_of(v)]
+    if names is None:
+        return vols
+    known = dict((v['volid'], v) for v in vols)
+    if any(n not in known for n in names):
+        raise Fail(420, 8)
+    return [known[n] for n in names]
 
 
 def _region_pairs(tx, names):
@@ -99,12 +104,7 @@ def _space_records(tx, query_type, entry_type, names):
     """FREE (2) and USED (3) records, one per extent."""
     scopes = []     # (vol, lo, hi, group_word, region_word)
     if entry_type == 1:
-        vols = [v for v in tx.volumes() if regions_of(v)]
-        if names is not None:
-            known = dict((v['volid'], v) for v in vols)
-            if any(n not in known for n in names):
-                raise Fail(420, 8)
-            vols = [known[n] for n in names]
+        vols = _volume_list(tx, names)
         for vol in vols:
             spans = sorted(span(vol, r) for r in regions_of(vol))
             for lo, hi in _merge(spans):
