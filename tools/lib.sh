@@ -132,7 +132,8 @@ stage_collection() {
 }
 
 # Debian packages: fence-agents (interoperability tests), openssl (test
-# certificates), shellcheck (ansible-test sanity's shellcheck test).  Quick
+# certificates), shellcheck (ansible-test sanity's shellcheck test),
+# openssh-server (the access node's real SSH server in the image tests).  Quick
 # when installed.  Exports FENCE_AGENTS_BIN (the fence_* scripts),
 # FENCE_AGENTS_PYTHONPATH (fencing.py) and FENCE_AGENTS_PYTHON.
 installed() {
@@ -141,7 +142,7 @@ installed() {
 
 setup_system() {
     local missing=() pkg
-    for pkg in fence-agents openssl shellcheck; do
+    for pkg in fence-agents openssl shellcheck openssh-server; do
         installed "$pkg" || missing+=("$pkg")
     done
     if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
