@@ -9,6 +9,8 @@
   fault   add, list or clear fault-injection rules
   seed    add many generated guests (for scale tests and benchmarks)
   vmur    play the management node's vmur: print a file of a user's reader
+  node    the access node: ``node setup`` writes its commands (vmcp, vmur,
+          chccwdev, cio_ignore), ``node fault`` makes them fail (zvmsim/node/)
 """
 
 import argparse
@@ -252,6 +254,9 @@ def main(argv=None):
     p.add_argument('-O', '--stdout', action='store_true', help='write the file to stdout')
     p.add_argument('spoolid', type=int)
     p.set_defaults(func=cmd_vmur)
+
+    from zvmsim.node.cli import add_parser as add_node_parser
+    add_node_parser(sub)
 
     args = parser.parse_args(argv)
     return args.func(args)

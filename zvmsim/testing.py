@@ -11,6 +11,7 @@ The server runs as a separate process (``python -m zvmsim serve``), so a
 test exercises the real sockets and can kill it with SIGKILL.
 """
 
+import json
 import os
 import signal
 import subprocess
@@ -155,6 +156,79 @@ class SimServer:
         with store.transaction(write=True) as tx:
             tx.clear_faults()
         store.close()
+
+    # -- the access node (zvmsim/node) ------------------------------------------------
+    def node(self, node_dir=None):
+        """Run ``node setup`` (creating and logging on the node's guest when
+        needed) and return the node directory (default ``STATE_DIR/node``):
+        its commands are in ``NODE_DIR/bin``, its disks appear in
+        ``NODE_DIR/dev/disk/by-path``."""
+        node_dir = os.path.abspath(node_dir or os.path.join(self.state_dir, 'node'))
+        cmd = self._cmd('node', 'setup', '--dir', node_dir)
+        if self.config_path:
+            cmd += ['--config', self.config_path]
+        subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        with open(os.path.join(node_dir, 'node.json')) as fh:
+            self.node_userid = json.load(fh)['userid']
+        self.node_dir = node_dir
+        return node_dir
+
+    @staticmethod
+    def node_env(node_dir):
+        """``{'PATH': ...}`` with the node's commands first."""
+        return {'PATH': os.pathsep.join([os.path.join(node_dir, 'bin'), os.environ.get('PATH', '/usr/bin:/bin')])}
+
+    def _read(self, func):
+        store = self.store()
+        try:
+            with store.transaction() as tx:
+                return func(tx)
+        finally:
+            store.close()
+
+    def node_links(self, userid=None):
+        """The disks the node has linked: ``[{ldev, userid, vdev, mode, access,
+        devtype, unit, size, volid}]`` sorted by ldev."""
+        userid = (userid or getattr(self, 'node_userid', None) or 'ZVMNODE').upper()
+
+        def links(tx):
+            doc = tx.cp(userid) or {}
+            return [{'ldev': ldev, 'userid': d.get('owner'), 'vdev': d.get('owner_vdev'), 'mode': d.get('mode'),
+                     'access': d.get('access'), 'devtype': d.get('devtype'), 'unit': d.get('unit'),
+                     'size': d.get('size'), 'volid': d.get('volid')}
+                    for ldev, d in sorted((doc.get('disks') or {}).items()) if d.get('type') == 'link']
+        return self._read(links)
+
+    def reader(self, userid):
+        """``userid``'s reader files in queue order: ``[{spoolid (CP's
+        number), name, type, class, originid, records, content (bytes)}]``."""
+        from zvmsim.node import spool
+
+        def files(tx):
+            return [{'spoolid': spool.spool_number(f['spoolid']), 'name': f.get('name'), 'type': f.get('type'),
+                     'class': f.get('class'), 'originid': f.get('originid'), 'records': f.get('records'),
+                     'content': spool.content(tx, f)} for f in spool.files(tx, userid)]
+        return self._read(files)
+
+    def disk_bytes(self, owner, vdev, offset=0, length=None):
+        """The contents of ``owner``'s minidisk ``vdev`` (zeroes where
+        nothing was written); KeyError when it has no such MDISK."""
+        from zvmsim import contents
+        size = self._read(lambda tx: contents.disk_size(tx, owner, vdev))
+        if size is None:
+            raise KeyError('%s has no minidisk %s' % (owner, vdev))
+        return contents.read(self.state_dir, owner, vdev, size, offset=offset, length=length)
+
+    def node_fault(self, command, times=1):
+        """The next ``times`` runs of a node command (``'chccwdev'``, ``'vmcp
+        transfer'``...) fail with exit 1 and do nothing."""
+        from zvmsim.node.cli import add_fault
+        store = self.store()
+        try:
+            with store.transaction(write=True) as tx:
+                return add_fault(tx, [command], times)
+        finally:
+            store.close()
 
     def env(self, user='MAINT', password='MAINT'):
         """Environment variables that point the collection's modules here."""

@@ -36,6 +36,7 @@ import re
 
 from ansible_collections.zvm.cloud.plugins.module_utils import directory, validation
 
+from zvmsim import contents
 from zvmsim.dasd import (
     CKD, FBA, active_disks, active_from_mdisk, busy_extents, candidate_regions, family, first_fit, first_usable,
     pin_active_disks, volume_by_rdev)
@@ -178,6 +179,11 @@ def _add_mdisk(entry, vdev, devtype, placement, mode, passwords):
     return entry.add_mdisk(vdev, devtype, placement.size, None, None, mode, 'tdisk', *passwords)
 
 
+def _placement_bytes(devtype, placement):
+    """The size in bytes of a placed minidisk (None: unknown)."""
+    return contents.size_bytes('FB-512' if placement.kind == 'vdisk' else devtype, placement.size)
+
+
 def _check_passwords(call, passwords):
     """Positional passwords: a later one needs the earlier ones."""
     names = ('read_password', 'write_password', 'multi_password')
@@ -218,7 +224,8 @@ def image_disk_create_dm(call):
     408/12 device locked; 408/4 the vdev is already used by a device
     statement (the entry's or its profile's); 420/8 group, region or volume
     not defined; 408/24 no space (full pool, overlap at an explicit start, no
-    volume of the requested device type).
+    volume of the requested device type).  The contents file is created
+    zeroed (``zvmsim.contents``).
     """
     tx = call.tx
     userid = call.target
@@ -265,6 +272,7 @@ def image_disk_create_dm(call):
         tx.add_extent(placement.extent['volid'], placement.extent['start'], placement.extent['size'], userid, vdev)
     if formatting or label:
         _remember_format(tx, userid, vdev, formatting, label)
+    contents.create(call.sim.state_dir, userid, vdev, _placement_bytes(devtype, placement))
     return async_reply(call)
 
 
@@ -273,8 +281,8 @@ def image_disk_delete_dm(call):
     """DirMaint DMDISK: remove an MDISK statement and free its extent (the
     active configuration of a logged-on guest keeps the disk until it is
     detached, as with CP, and the space stays busy until then: see
-    ``dasd.held_extents``).  data_security_erase is accepted and not
-    modelled.  Answers 0/0 with operation id -1 (or 592); 400/4 no such
+    ``dasd.held_extents``) and removes its contents file.
+    data_security_erase is accepted (the file is gone either way).  Answers 0/0 with operation id -1 (or 592); 400/4 no such
     image; 400/12 image locked; 408/12 device locked; 408/8 no such MDISK."""
     userid = call.target
     vdev = vdev_param(call, 'image_disk_number')
@@ -286,6 +294,7 @@ def image_disk_delete_dm(call):
     save_entry(call, userid, entry)
     call.tx.delete_extents(userid, vdev)
     call.tx.delete_obj('mdisk_format', _format_key(userid, vdev))
+    contents.remove(call.sim.state_dir, userid, vdev)
     return async_reply(call)
 
 
@@ -306,8 +315,9 @@ def image_disk_copy_dm(call):
     """DirMaint CMDISK: give the target a new minidisk defined like another
     image's minidisk (same device type and size), placed by the allocation
     type (empty: wherever DirMaint finds room, first fit over all regions).
-    The contents are not modelled; the source's label and formatting are
-    copied.  A V-DISK or T-DISK source gives a V-DISK or T-DISK.  Answers 0/0
+    The contents are copied byte for byte (``zvmsim.contents``), and the
+    source's label and formatting with them.  A V-DISK or T-DISK source
+    gives a new, zeroed V-DISK or T-DISK.  Answers 0/0
     with operation id -1 (or 592); 400/4 target or source image not found;
     400/12 locked; 408/12 device locked; 408/8 the source MDISK is not
     defined; 408/4 the new vdev is in use; 404/24 device type differs from
@@ -355,6 +365,11 @@ def image_disk_copy_dm(call):
     fmt = tx.obj('mdisk_format', _format_key(source_user, source_vdev))
     if fmt is not None:
         tx.put_obj('mdisk_format', _format_key(userid, vdev), fmt)
+    nbytes = _placement_bytes(devtype, placement)
+    if placement.kind in ('vdisk', 'tdisk'):
+        contents.create(call.sim.state_dir, userid, vdev, nbytes)
+    else:
+        contents.copy(call.sim.state_dir, source_user, source_vdev, userid, vdev, nbytes)
     return async_reply(call)
 
 

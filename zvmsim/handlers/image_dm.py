@@ -25,6 +25,7 @@ Modelling decisions (z/VM 7.3 + DirMaint)
 
 from ansible_collections.zvm.cloud.plugins.module_utils import directory
 
+from zvmsim import contents
 from zvmsim.dasd import AUTO_TYPES, allocate_extent, pin_active_disks, sync_extents
 from zvmsim.dirmaint import (
     IMAGE_LOCK, RECORD_WIDTH, async_should_fail, check_includes, check_not_locked_by_other, cpu_address, cpu_text,
@@ -88,7 +89,8 @@ def image_create_dm(call):
     INCLUDEd profile does not exist, 436/40 more than one INCLUDE; 500/20 an
     initial password that is not a directory password; MDISKs with AUTOG/
     AUTOR/AUTOV are allocated (420/8, 408/24) and explicit extents on known
-    volumes are registered (408/24 for an overlap).  Answers operation_id -1,
+    volumes are registered (408/24 for an overlap).  Every MDISK gets a
+    zeroed contents file (``zvmsim.contents``).  Answers operation_id -1,
     or 592 with an operation id in asynchronous mode."""
     tx = call.tx
     target = call.target
@@ -125,14 +127,17 @@ def image_create_dm(call):
     save_entry(call, target, entry, check_lock=False)
     sync_extents(call, target, entry)
     tx.put_obj('guest', target, {'os': entry_guest_os(entry)})
+    for mdisk in entry.mdisks:
+        contents.create(call.sim.state_dir, target, mdisk.vdev, contents.mdisk_bytes(tx, mdisk))
     return start_async(call)
 
 
 @handles('Image_Delete_DM')
 def image_delete_dm(call):
     """DirMaint PURGE: 400/4 not defined, 400/12 locked by another user.
-    Frees the entry's extents and locks; vswitch grants stay (CP keeps
-    them); a logged-on guest keeps running.  operation_id -1, or 592 in
+    Frees the entry's extents and locks and removes its minidisks'
+    contents files; vswitch grants stay (CP keeps them); a logged-on guest
+    keeps running.  operation_id -1, or 592 in
     asynchronous mode."""
     tx = call.tx
     target = call.target
@@ -148,6 +153,7 @@ def image_delete_dm(call):
     tx.delete_lock(target)
     if tx.cp(target) is None:
         tx.delete_obj('guest', target)
+    contents.remove_owner(call.sim.state_dir, target)
     return start_async(call)
 
 
