@@ -244,7 +244,11 @@ def _tame(value):
 
 
 class ZvmModule(AnsibleModule):
-    """AnsibleModule plus the SMAPI connection options and an SDK."""
+    """AnsibleModule plus the SMAPI connection options and an SDK.  A module
+    whose argument spec has the access node options (``node.options``) gets
+    an SDK with the node, made from them when it is first used (here, when
+    ``node_host`` is not set); its connection is closed when the module
+    exits."""
 
     def __init__(self, argument_spec, supports_check_mode=True, **kwargs):
         spec = connection.argument_spec()
@@ -271,10 +275,34 @@ class ZvmModule(AnsibleModule):
         if self._sdk is None:
             from ansible_collections.zvm.cloud.plugins.module_utils.sdk.api import SDKAPI
             try:
-                self._sdk = SDKAPI(**connection.client_kwargs(self.params))
+                kwargs = connection.client_kwargs(self.params)
+                if 'node_host' in self.argument_spec:
+                    kwargs['node'] = self._make_node
+                self._sdk = SDKAPI(**kwargs)
             except InputError as e:
                 self.fail_json(msg=str(e))
         return self._sdk
+
+    def _make_node(self):
+        """The access node from the node options (InputError names a bad one)."""
+        from ansible_collections.zvm.cloud.plugins.module_utils.node import access, options
+        return access.AccessNode.from_options(**options.node_kwargs(self.params))
+
+    def _close_node(self):
+        sdk = getattr(self, '_sdk', None)      # fail_json may come from AnsibleModule.__init__
+        if sdk is not None:
+            try:
+                sdk.close()
+            except Exception:  # pylint: disable=broad-except
+                pass        # the result is what counts; the connection ends with the process anyway
+
+    def exit_json(self, **kwargs):
+        self._close_node()
+        AnsibleModule.exit_json(self, **kwargs)
+
+    def fail_json(self, msg, **kwargs):
+        self._close_node()
+        AnsibleModule.fail_json(self, msg, **kwargs)
 
     def smapi_calls(self):
         """How many SMAPI requests this run made (reads and writes)."""

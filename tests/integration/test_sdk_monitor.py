@@ -150,6 +150,4 @@ def test_console_output_needs_a_reader(zvmsim, monkeypatch):
 def test_reader_argv():
     assert sdk_host.reader_argv(sdk_host.DEFAULT_READER_COMMAND, '0042') == \
         ['vmur', 'receive', '-H', '-t', '-O', '42']
-    assert sdk_host.reader_argv(['vmur', 're', '-O', '{spoolid}', '-t'], 7, ssh_host='root@mgmt1') == \
-        ['ssh', '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', '--', 'root@mgmt1',
-         'vmur', 're', '-O', '7', '-t']
+    assert sdk_host.reader_argv(['vmur', 're', '-O', '{spoolid}', '-t'], 7) == ['vmur', 're', '-O', '7', '-t']

@@ -2,20 +2,25 @@
 # Copyright: Contributors to the zvm.cloud project
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """What the SDK method groups share: the session the operations run in
-(``operations.session.Session``), input checks and call counting.  The SDK
-is a facade: every SMAPI interaction is an operation in ``operations/``."""
+(``operations.session.Session``), the access node (``node/``), input
+checks and call counting.  The SDK is a facade: every SMAPI interaction is
+an operation in ``operations/``; every command on the access node goes
+through ``node.access.AccessNode``."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import threading
 import time
 
 from ansible_collections.zvm.cloud.plugins.module_utils import validation
 from ansible_collections.zvm.cloud.plugins.module_utils.errors import InputError
 from ansible_collections.zvm.cloud.plugins.module_utils.operations import power
 from ansible_collections.zvm.cloud.plugins.module_utils.operations.session import Session
-from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import SDKInvalidInputFormat
+from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import (
+    SDKFunctionNotImplementError, SDKInvalidInputFormat,
+)
 from ansible_collections.zvm.cloud.plugins.module_utils.smapi.client import SmapiClient
 
 POWER_ON = power.ON
@@ -35,7 +40,7 @@ class SDKBase:
 
     def __init__(self, host=None, userid=None, password=None, port=44444, tls=False, verify=True, ca_path=None,
                  timeout=300.0, connect_timeout=10.0, client=None, default_disk_pool=None, lock_timeout=120.0,
-                 sleep=time.sleep, clock=time.monotonic, reader_command=None, reader_ssh_host=None, **client_kwargs):
+                 sleep=time.sleep, clock=time.monotonic, reader_command=None, node=None, **client_kwargs):
         if client is None:
             client = SmapiClient(host, userid, password, port=port, tls=tls, verify=verify, ca_path=ca_path,
                                  timeout=timeout, connect_timeout=connect_timeout, sleep=sleep, clock=clock,
@@ -44,9 +49,40 @@ class SDKBase:
         self.session = Session(client, lock_timeout=lock_timeout, sleep=sleep, clock=clock)
         self.default_disk_pool = default_disk_pool
         self.lock_timeout = lock_timeout
-        # guest_get_console_output: the argv that prints a reader file, and where to run it (see host.py)
+        # guest_get_console_output: the argv that prints a reader file (see host.py)
         self.reader_command = reader_command
-        self.reader_ssh_host = reader_ssh_host
+        # the access node: an AccessNode, or a function that makes one when it is first needed
+        self._node = node
+        self._node_made = False
+        self._node_lock = threading.Lock()
+
+    @property
+    def node(self):
+        """The access node (an ``AccessNode``), or None when there is none."""
+        with self._node_lock:
+            if not self._node_made:
+                if self._node is not None and callable(self._node) and not hasattr(self._node, 'link'):
+                    self._node = self._node()
+                self._node_made = True
+            return self._node
+
+    @node.setter
+    def node(self, value):
+        self._node, self._node_made = value, False
+
+    def require_node(self, purpose):
+        """The access node, or SDKFunctionNotImplementError naming
+        ``purpose`` (e.g. 'image_import') when there is none."""
+        node = self.node
+        if node is None:
+            raise SDKFunctionNotImplementError(
+                '%s needs an access node: set node_host (ZVM_NODE_HOST) or run the task on the node' % purpose)
+        return node
+
+    def close(self):
+        """Close the access node's connection, if one was made."""
+        if self._node_made and self._node is not None:
+            self._node.close()
 
     def call_counts(self):
         """SMAPI requests made so far, split into reads and writes."""

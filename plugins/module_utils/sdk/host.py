@@ -10,9 +10,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import shutil
-import subprocess
 
 from ansible_collections.zvm.cloud.plugins.module_utils import units
+from ansible_collections.zvm.cloud.plugins.module_utils.node.errors import NodeError
+from ansible_collections.zvm.cloud.plugins.module_utils.node.runner import LocalRunner
 from ansible_collections.zvm.cloud.plugins.module_utils.operations import disks, host, power, vswitches
 from ansible_collections.zvm.cloud.plugins.module_utils.planners import disks as disk_specs
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.base import POWER_OFF, check_userid
@@ -27,8 +28,8 @@ GB = 1024 ** 3
 VNIC_COUNTERS = ('nic_fr_rx', 'nic_fr_tx', 'nic_fr_rx_dsc', 'nic_fr_tx_dsc', 'nic_fr_rx_err', 'nic_fr_tx_err',
                  'nic_rx', 'nic_tx')
 
-# guest_get_console_output: how the management node reads a reader file (the spool id is appended,
-# or replaces '{spoolid}'); -H keeps the file, which is then purged over SMAPI once it was read
+# guest_get_console_output: how a reader file is read (the spool id is appended, or replaces
+# '{spoolid}'); -H keeps the file, which is then purged over SMAPI once it was read
 DEFAULT_READER_COMMAND = ('vmur', 'receive', '-H', '-t', '-O')
 READER_TIMEOUT = 120
 
@@ -114,51 +115,60 @@ def stats_of(record):
     }
 
 
-def reader_argv(command, spoolid, ssh_host=None):
+def reader_argv(command, spoolid):
     """The argv that prints reader file ``spoolid``: ``command`` with the
-    spool id in place of '{spoolid}' (appended when absent), run over
-    ``ssh`` with host key checking when ``ssh_host`` is set."""
+    spool id in place of '{spoolid}' (appended when absent)."""
     spool = '%d' % int(spoolid)
     argv = [str(a) for a in command]
     if any('{spoolid}' in a for a in argv):
         argv = [a.replace('{spoolid}', spool) for a in argv]
     else:
         argv.append(spool)
-    if ssh_host:
-        argv = ['ssh', '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', '--', ssh_host] + argv
     return argv
 
 
-def reader_command(command, ssh_host, smapi_user):
-    """The reader command to use: ``command`` (a list or a string split on
-    blanks), else vmur (over SSH with ``ssh_host``, else only when it is on
-    PATH here: SDKFunctionNotImplementError otherwise)."""
+def read_reader_file(command, spoolid, runner=None):
+    """The text of reader file ``spoolid``, printed by ``command`` (see
+    reader_argv), run by ``runner`` (the access node's; default: here);
+    SDKInternalError when the command fails."""
+    argv = reader_argv(command, spoolid)
+    runner = runner or LocalRunner(READER_TIMEOUT)
+    try:
+        result = runner.run(argv, timeout=READER_TIMEOUT)
+    except NodeError as e:
+        raise SDKInternalError('reading reader file %s with %s failed: %s' % (spoolid, argv[0], e))
+    if result.rc != 0:
+        why = result.err.strip().splitlines()
+        raise SDKInternalError('reading reader file %s with %s failed (exit %d): %s'
+                               % (spoolid, ' '.join(argv[:3]), result.rc, why[-1] if why else 'no message'))
+    return result.out.decode('utf-8', 'replace')
+
+
+def console_reader(command, node, smapi_user):
+    """How guest_get_console_output reads a reader file (a function of the
+    spool id): ``command`` (a list, or a string split on blanks) when set,
+    run on the access node when there is one; else the access node's vmur,
+    when the node is the SMAPI user's guest (Image_Console_Get sends the
+    file to the SMAPI user's reader); else vmur here, when it is on PATH.
+    SDKFunctionNotImplementError when there is no way."""
     if command:
-        if isinstance(command, str):
-            command = command.split()
-        return list(command)
-    if not ssh_host and shutil.which(DEFAULT_READER_COMMAND[0]) is None:
+        argv = command.split() if isinstance(command, str) else list(command)
+        runner = node.runner if node is not None else None
+        return lambda spoolid: read_reader_file(argv, spoolid, runner)
+    if node is not None:
+        if node.userid() != smapi_user.upper():
+            raise SDKFunctionNotImplementError(
+                "guest_get_console_output: Image_Console_Get sends the console file to %s's reader, and the access "
+                "node is %s, which cannot read it: use the SMAPI user's own guest as the node, or set "
+                'reader_command' % (smapi_user, node.userid()))
+        return node.read_reader_file
+    if shutil.which(DEFAULT_READER_COMMAND[0]) is None:
         raise SDKFunctionNotImplementError(
             'guest_get_console_output needs a reader command to read the spool file Image_Console_Get sends '
             "to %s's reader, and vmur is not on PATH here: run it on the Linux guest %s (with vmur from "
-            's390-tools and its reader online), or set reader_ssh_host or reader_command' % (smapi_user, smapi_user))
-    return list(DEFAULT_READER_COMMAND)
-
-
-def read_reader_file(command, spoolid, ssh_host=None):
-    """The text of reader file ``spoolid``, printed by ``command`` (see
-    reader_argv); SDKInternalError when the command fails."""
-    argv = reader_argv(command, spoolid, ssh_host)
-    try:
-        proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=READER_TIMEOUT,
-                              check=False)
-    except (OSError, subprocess.TimeoutExpired) as e:
-        raise SDKInternalError('reading reader file %s with %s failed: %s' % (spoolid, argv[0], e))
-    if proc.returncode != 0:
-        why = proc.stderr.decode('utf-8', 'replace').strip().splitlines()
-        raise SDKInternalError('reading reader file %s with %s failed (exit %d): %s'
-                               % (spoolid, ' '.join(argv[:3]), proc.returncode, why[-1] if why else 'no message'))
-    return proc.stdout.decode('utf-8', 'replace')
+            's390-tools and its reader online), make that guest the access node (node_host), or set '
+            'reader_command' % (smapi_user, smapi_user))
+    return lambda spoolid: read_reader_file(DEFAULT_READER_COMMAND, spoolid)
 
 
 class HostMixin:
@@ -256,29 +266,29 @@ class HostMixin:
         Image_Console_Get closes the guest's console spool file and sends it
         to the SMAPI user's reader; no SMAPI function returns the file's
         contents, so, as zvmsdk does on its management node, the file is
-        read with the reader command (``reader_command``, default ``vmur
-        receive -H -t -O <spoolid>``, run where Ansible runs, or on
-        ``reader_ssh_host`` over SSH with host key checking) and then
-        purged with System_RDR_File_Manage.  The reader command must run on
-        the Linux guest whose userid is the SMAPI user (its reader is where
-        the file goes).  Console files of this guest left in that reader by
-        an earlier failed read are read (oldest first) and purged too.
+        read with ``vmur receive -H -t -O <spoolid>`` on the access node
+        (``node``), which must then be the SMAPI user's own Linux guest (its
+        reader is where the file goes), or here when there is no node and
+        vmur is on PATH; ``reader_command`` replaces that command (run on
+        the node when there is one).  The file is then purged with
+        System_RDR_File_Manage.  Console files of this guest left in that
+        reader by an earlier failed read are read (oldest first) and purged
+        too.
 
         Returns '' when the guest wrote nothing since the last call; raises
         SDKGuestOperationError when it is not logged on and
-        SDKFunctionNotImplementError when no reader command is available.
-        (zvmsdk also keeps a log of earlier output on its management node;
-        this SDK keeps no local state.)
+        SDKFunctionNotImplementError (before any SMAPI call) when the file
+        cannot be read.  (zvmsdk also keeps a log of earlier output on its
+        management node; this SDK keeps no local state.)
         """
         userid = check_userid(userid)
-        ssh_host = getattr(self, 'reader_ssh_host', None)
-        command = reader_command(getattr(self, 'reader_command', None), ssh_host, self.client.userid)
+        read = console_reader(getattr(self, 'reader_command', None), self.node, self.client.userid)
         if not host.console_to_reader(self.session, userid):
             if power.status(self.session, userid) == POWER_OFF:
                 raise SDKGuestOperationError("guest '%s' is not logged on, so it has no console output" % userid,
                                              rs=1)
             return ''
         spoolids = host.console_files(self.session, userid)
-        parts = [read_reader_file(command, spoolid, ssh_host) for spoolid in spoolids]
+        parts = [read(spoolid) for spoolid in spoolids]
         host.purge_reader_files(self.session, spoolids)
         return ''.join(parts)
