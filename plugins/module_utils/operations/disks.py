@@ -10,6 +10,12 @@ What the codes mean, once:
                                  408/24 no space in the pool           -> raised (the caller rolls back)
     Image_Disk_Delete_DM         408/8  no such disk                   -> False
                                  400/4  no such guest                  -> SDKObjectNotExistError
+    Image_Disk_Copy_DM           400/4  no such guest (target or source) -> SDKObjectNotExistError
+                                 408/8  the source has no such MDISK   -> SDKObjectNotExistError
+                                 408/4  the target vdev is in use      -> SDKConflictError
+                                 400/12, 408/12 locked                 -> waits
+                                 408/24 no space; 404/24, 404/28 the area's device type or
+                                        size differs from the source   -> raised
     Image_Disk_Create            (a running guest links its new disk)  -> raised; reply lost after the
                                                                           request was accepted: it may be
                                                                           attached (maybe_done)
@@ -22,7 +28,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import SDKGuestOperationError, SDKObjectNotExistError
+from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import (
+    SDKConflictError, SDKGuestOperationError, SDKObjectNotExistError,
+)
 from ansible_collections.zvm.cloud.plugins.module_utils.operations.session import outcome
 from ansible_collections.zvm.cloud.plugins.module_utils.smapi.errors import SmapiConnectionError, SmapiProtocolError
 
@@ -46,6 +54,30 @@ def delete_dm(session, userid, vdev):
         reply = session.dm_write('Image_Disk_Delete_DM', userid, image_disk_number=vdev, data_security_erase=0,
                                  ok=[(408, 8)], errors=no_guest)
     return outcome(reply) != (408, 8)
+
+
+def copy_dm(session, userid, vdev, source_userid, source_vdev, allocation_type='', area='', mode=''):
+    """Image_Disk_Copy_DM: a new minidisk ``vdev`` of ``userid`` defined
+    like ``source_userid``'s ``source_vdev`` (same device type and size)
+    and holding a copy of its contents (DirMaint copies them), placed by
+    ``allocation_type`` ('AUTOG' with a group name in ``area``, 'AUTOV'
+    with a volser; '' wherever DirMaint finds room).  Under the host lock,
+    waiting while the entry is locked."""
+    def not_found(e):
+        return SDKObjectNotExistError("Guest '%s' or '%s' does not exist in the z/VM directory"
+                                      % (userid, source_userid), rs=2)
+
+    errors = {
+        (400, 4): not_found,
+        (408, 8): lambda e: SDKObjectNotExistError("Guest '%s' has no minidisk %s to copy"
+                                                   % (source_userid, source_vdev), rs=2),
+        (408, 4): lambda e: SDKConflictError("Guest '%s' already has a device %s" % (userid, vdev), rs=409),
+    }
+    with session.guest_lock(userid):
+        session.dm_write('Image_Disk_Copy_DM', userid, image_disk_number=vdev, source_image_name=source_userid,
+                         source_image_disk_number=source_vdev, image_disk_allocation_type=allocation_type,
+                         allocation_area_name_or_volser=area, image_disk_mode=mode, read_password='',
+                         write_password='', multi_password='', errors=errors)
 
 
 def attach(session, userid, vdev, mode):
