@@ -6,7 +6,8 @@
 #   ensure_venv        .venv (Python 3.11) with tools/requirements-test.txt, on PATH
 #   seed_ansible_test  offline pip bootstrap for ansible-test (air-gapped support)
 #   stage_collection   copy of the checkout at .build/collections/ansible_collections/zvm/cloud
-#   setup_system       Debian packages the tests use (fence-agents, openssl, shellcheck)
+#   setup_system       Debian packages the tests use (fence-agents, openssl, shellcheck, openssh-server,
+#                      and netplan.io, cloud-init, xorriso: the consumers of the first-boot files)
 #   python_for X.Y     the newest CPython X.Y that pyenv has, else pythonX.Y on PATH
 #   ensure_pyvenv      a virtual environment with given requirements, made once (tools/test matrix)
 
@@ -133,8 +134,11 @@ stage_collection() {
 
 # Debian packages: fence-agents (interoperability tests), openssl (test
 # certificates), shellcheck (ansible-test sanity's shellcheck test),
-# openssh-server (the access node's real SSH server in the image tests).  Quick
-# when installed.  Exports FENCE_AGENTS_BIN (the fence_* scripts),
+# openssh-server (the access node's real SSH server in the image tests),
+# netplan.io, cloud-init and xorriso (the programs that read the first-boot
+# files in their tests: netplan generate, cloud-init's ConfigDrive datasource
+# run by /usr/bin/python3, the config drive's extraction).  Quick when
+# installed.  Exports FENCE_AGENTS_BIN (the fence_* scripts),
 # FENCE_AGENTS_PYTHONPATH (fencing.py) and FENCE_AGENTS_PYTHON.
 installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
@@ -142,7 +146,7 @@ installed() {
 
 setup_system() {
     local missing=() pkg
-    for pkg in fence-agents openssl shellcheck openssh-server; do
+    for pkg in fence-agents openssl shellcheck openssh-server netplan.io cloud-init xorriso; do
         installed "$pkg" || missing+=("$pkg")
     done
     if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
