@@ -8,6 +8,7 @@ log, and wall time as a ratio to a baseline run in the same process.
     tools/bench codec [--number 200] [--baseline GIT_REF]
     tools/bench facts [--guests 1000] [--connections 8] [--no-serial]
     tools/bench reliability [--faults 10000] [--inputs 10000] [--crashes 300] [--rounds 50] [--seed N]
+    tools/bench images [--size-mb 1024] [--repeat 3] [--no-ssh]
 
 ``guests``: a converged zvm_guest playbook over N guests, against the same
 playbook with ansible.builtin.debug tasks instead (the Ansible overhead
@@ -39,6 +40,10 @@ and whether all those results are identical.
 fault rounds, crashes, generated inputs, concurrency, stale locks and
 secrets, with their figures (see docs/reliability.md).
 
+``images``: deploy and capture of an image through the access node, here
+and over SSH, against ``zcat`` and ``gzip -6`` of the same bytes on the
+same machine (tools/bench_images.py).
+
 Run it through ``tools/bench`` (which sets up the virtualenv and the staged
 collection).  Results are printed and written as JSON to .build/bench/.
 """
@@ -60,6 +65,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from zvmsim.testing import SimServer  # noqa: E402  pylint: disable=wrong-import-position
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_images  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def _ansible(name):
@@ -700,6 +708,7 @@ def main(argv=None):
     p.add_argument('--rounds', type=int, default=50, help='concurrency rounds per controller process')
     p.add_argument('--seed', type=int, help='the random seed (random by default; printed)')
     p.set_defaults(func=bench_reliability)
+    bench_images.add_parser(sub, SimServer, report)
     args = parser.parse_args(argv)
     args.func(args)
 

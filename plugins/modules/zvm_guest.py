@@ -33,6 +33,7 @@ author:
   - zvm.cloud maintainers (@zvm-cloud)
 extends_documentation_fragment:
   - zvm.cloud.smapi
+  - zvm.cloud.node
   - zvm.cloud.attributes
   - zvm.cloud.nic.guest
 attributes:
@@ -51,7 +52,8 @@ options:
       - Many guests in one task, as an alternative to O(name). Each item declares one guest with the options
         of this module for one guest, C(name) (required), C(state), C(vcpus), C(max_vcpus), C(memory),
         C(max_memory), C(profile), C(password), C(logonby), C(ipl), C(account), C(disk_pool), C(disks),
-        C(purge_disks), C(nics), C(purge_nics), C(stop_mode) and C(stop_timeout), as described for them here.
+        C(purge_disks), C(nics), C(purge_nics), C(stop_mode), C(stop_timeout), C(image), C(image_vdev),
+        C(clone_from) and C(redeploy), as described for them here.
       - The top-level options of the same names are the shared defaults; an item's own value wins when it is
         set (not null). A list (C(disks), C(nics), C(logonby)) in an item replaces the shared list whole.
       - Every item is checked before anything is read; a bad one fails the task naming it, for example
@@ -180,6 +182,38 @@ options:
       - Remove minidisks that exist but are not listed in O(disks).
     type: bool
     default: false
+  image:
+    description:
+      - An image of the repository on the access node (M(zvm.cloud.zvm_image)), written by the node to the boot
+        disk (O(image_vdev)) when this task makes that disk (creates the guest or the disk), while the guest is
+        off. A disk that exists is left as it is (with a warning) unless O(redeploy=true); the directory entry
+        records what each disk holds (RV(deployed)). A disk too small or of the other kind is refused before
+        anything changes; when the write fails, the new guest or disk is removed again. Excludes O(clone_from).
+    type: str
+  image_vdev:
+    description:
+      - The disk O(image) or O(clone_from) goes to. Default the IPL disk, else the first minidisk.
+    type: str
+  clone_from:
+    description:
+      - Make the boot disk (O(image_vdev)) as DirMaint's copy of a golden guest's minidisk (no access node), when
+        the guest lacks it, with the same device type and size, in the pool of that disk in O(disks) or O(disk_pool).
+        Excludes O(image).
+    type: dict
+    suboptions:
+      guest:
+        description: The golden guest.
+        type: str
+        required: true
+      vdev:
+        description: Its minidisk to copy. Default its IPL disk, else its first minidisk.
+        type: str
+  redeploy:
+    description:
+      - Write O(image) to an existing disk that does not hold it already (by its record, the same name and md5),
+        overwriting what is there.
+    type: bool
+    default: false
   purge_nics:
     description:
       - Remove NICs that exist but are not listed in O(nics) (from the running guest too).
@@ -198,11 +232,13 @@ options:
     type: int
     default: 300
 notes:
+  - O(image) needs the access node (the O(node_host) options); O(clone_from) and everything else need SMAPI only.
   - Memory, CPU, IPL and profile changes to a running guest take effect at its next logon; the result
     then has RV(restart_required=true). New disks are also added to a running guest's active configuration.
   - SMAPI functions this module uses, so that the SMAPI user can be authorized for exactly these (the guide
     C(docs/before-you-start.md) in the collection says which option needs which). Directory functions, authorized
-    in DirMaint too - Image_Create_DM, Image_Delete_DM, Image_Disk_Create_DM, Image_Disk_Delete_DM, Image_Lock_DM,
+    in DirMaint too - Image_Create_DM, Image_Delete_DM, Image_Disk_Copy_DM (O(clone_from)), Image_Disk_Create_DM,
+    Image_Disk_Delete_DM, Image_Lock_DM,
     Image_Lock_Query_DM, Image_Query_DM, Image_Replace_DM, Image_Unlock_DM, Image_Volume_Space_Query_DM,
     Profile_Query_DM, Query_All_DM (with O(guests)), Query_Asynchronous_Operation_DM (DirMaint work that answers
     RC 592), Virtual_Network_Adapter_Connect_Vswitch_DM, Virtual_Network_Adapter_Create_Extended_DM,
@@ -247,6 +283,23 @@ EXAMPLES = r'''
         nics:
           - vdev: "1000"
             vswitch: VSW1
+
+    - name: A bootable guest in one task, deployed from an image of the repository (zvm.cloud.zvm_image)
+      zvm.cloud.zvm_guest:
+        name: LINUX02
+        state: started
+        memory: 4G
+        image: rhel94-base
+        disks:
+          - {vdev: "0100", size: 10G, disk_pool: "ECKD:POOL1", is_boot_disk: true}
+        nics:
+          - {vdev: "1000", vswitch: VSW1}
+        node_host: zvmnode.example.com
+        node_user: root
+      register: deployed
+
+    - name: Without an access node, a copy of a golden guest's disk (DirMaint copies it)
+      zvm.cloud.zvm_guest: {name: LINUX03, memory: 4G, clone_from: {guest: GOLDEN}, disk_pool: "ECKD:POOL1"}
 
     - name: Give it more memory (applies at the next logon)
       zvm.cloud.zvm_guest:
@@ -369,6 +422,19 @@ changes:
   type: list
   elements: dict
   sample: [{statement: USER, field: storage, before: 4G, after: 6G}]
+transfer:
+  description: What O(image) or O(clone_from) wrote (C(bytes), C(seconds), C(mb_per_s) in 10^6 bytes); null when
+    nothing; in check mode V((known after the run\)) when something would be.
+  returned: when O(image) or O(clone_from) is given
+  type: dict
+  sample: {bytes: 2461007872, seconds: 21.4, mb_per_s: 115.0}
+deployed:
+  description: What the disks hold by the entry's records, per disk C(vdev), C(image_name) and C(md5sum), or
+    C(clone_of) (C(userid), C(vdev)).
+  returned: when O(image) or O(clone_from) is given
+  type: list
+  elements: dict
+  sample: [{vdev: '0100', image_name: rhel94-base, md5sum: 2f1d3e6c0a9b8d7c6e5f4a3b2c1d0e9f, clone_of: null}]
 smapi_calls:
   description: How many SMAPI requests the run made, reads and writes; a converged guest costs two reads
     (three when it runs and O(nics) is set) and no write, and so does a converged fleet (O(guests)) of any size
@@ -418,6 +484,8 @@ diff:
 from ansible_collections.zvm.cloud.plugins.module_utils import directory, fleet, gather, validation
 from ansible_collections.zvm.cloud.plugins.module_utils.base import Plan, Run, State, run_module
 from ansible_collections.zvm.cloud.plugins.module_utils.errors import InputError
+from ansible_collections.zvm.cloud.plugins.module_utils.guest_images import GuestImagesMixin, option_spec as image_options
+from ansible_collections.zvm.cloud.plugins.module_utils.node import options as node_options
 from ansible_collections.zvm.cloud.plugins.module_utils.operations import adapters, disks, entries, host, power, vswitches
 from ansible_collections.zvm.cloud.plugins.module_utils.planners import disks as disk_specs
 from ansible_collections.zvm.cloud.plugins.module_utils.planners import guests, nics
@@ -429,7 +497,7 @@ DEFAULT_POLL_INTERVAL = 10
 
 def guest_options():
     """The options of one guest: the module's own, and each item of ``guests``."""
-    return dict(
+    spec = dict(
         name=dict(type='str', required=True, aliases=['userid']),
         state=dict(type='str', default='present', choices=['present', 'absent', 'started', 'stopped', 'restarted',
                                                            'paused']),
@@ -457,6 +525,8 @@ def guest_options():
         stop_mode=dict(type='str', default='soft', choices=['soft', 'immediate']),
         stop_timeout=dict(type='int', default=300),
     )
+    spec.update(image_options())
+    return spec
 
 
 def argument_spec():
@@ -468,6 +538,7 @@ def argument_spec():
     spec.update(guests=dict(type='list', elements='dict'),
                 max_connections=dict(type='int', default=gather.DEFAULT_MAX_CONNECTIONS),
                 unchanged_entries=dict(type='bool', default=False))
+    spec.update(node_options.argument_spec())
     return spec
 
 
@@ -478,7 +549,7 @@ def guest_state(name, entry, power_state=None, paused=None, adapters=None):
     return State(name=name, entry=entry, power=power_state, paused=paused, adapters=adapters)
 
 
-class GuestRun(Run):
+class GuestRun(GuestImagesMixin, Run):
     """read -> plan -> apply -> re-read -> report for one guest.
 
     In a fleet (``guests``) each guest is a GuestRun of its own, given its
@@ -510,6 +581,7 @@ class GuestRun(Run):
                 raise SDKInvalidInputFormat('%s%s: %r is not a number from 1 to 64' % (self.where, key, self.p[key]))
         self.disk_specs()
         self.nic_specs()
+        self.check_image_input()
         return name
 
     def disk_specs(self):
@@ -541,6 +613,7 @@ class GuestRun(Run):
 
     def read(self):
         name = self.name()
+        self.check_image_input()
         if self.known is not None:
             entry, logged_on = self.known
         else:
@@ -641,11 +714,12 @@ class GuestRun(Run):
         specs = self.disk_specs() or []
         vcpus = 1 if p['vcpus'] is None else p['vcpus']
         boot = [s['vdev'] for s in specs if s['is_boot_disk']]
+        specs, clone = self.take_clone(specs, None, p['ipl'])
         entry = guests.new_entry(name, vcpus, p['memory'], user_profile=p['profile'] or '',
                                  max_cpu=vcpus if p['max_vcpus'] is None else p['max_vcpus'], max_mem=p['max_memory'],
-                                 ipl_from=p['ipl'] or (boot[0] if boot else ''), account=p['account'] or '',
-                                 password=p['password'], logonby=p['logonby'])
-        self.check_pools(specs)
+                                 ipl_from=p['ipl'] or (boot[0] if boot else '') or (clone['vdev'] if clone else ''),
+                                 account=p['account'] or '', password=p['password'], logonby=p['logonby'])
+        self.check_pools(specs + ([clone] if clone else []))
         self.check_profile()
         predicted = entry.copy()
         for spec in specs:
@@ -657,7 +731,9 @@ class GuestRun(Run):
             nics.apply_to_entry(entry, n.spec)
             nic_actions.extend(n.actions)
         plan.add_step(lambda: self.sdk.create_guest_entry(entry, specs, rollback=self.rollback),
-                      ['create guest %s' % name] + [guests.describe_disk(s) for s in specs] + nic_actions)
+                      ['create guest %s' % name] + [guests.describe_disk(s) for s in specs] + nic_actions,
+                      undo=(lambda: entries.delete(self.session, name)) if self.images_declared else None)
+        self.plan_images(plan, name, None, predicted, [s['vdev'] for s in specs], power.OFF, clone)
         power_state, paused = self.plan_power(plan, name, power.OFF, None)
         plan.predicted = guest_state(name, predicted, power_state, paused)
         return plan
@@ -668,12 +744,15 @@ class GuestRun(Run):
         settings_changed = guests.apply_settings(predicted, p)
         changes = directory.diff(before, predicted)
         to_create, to_delete = guests.plan_disks(before, self.disk_specs(), p['purge_disks'])
+        to_create, clone = self.take_clone(to_create, before, p['ipl'])
+        if clone:
+            to_delete = [vdev for vdev in to_delete if vdev != clone['vdev']]
         for vdev in to_delete:
             predicted.remove_mdisk(vdev)
         for spec in to_create:
             guests.add_predicted_disk(predicted, spec, 'disks: disk %s' % spec['vdev'])
-        if to_create:
-            self.check_pools(to_create)
+        if to_create or clone:
+            self.check_pools(to_create + ([clone] if clone else []))
         if any(c['statement'] == 'INCLUDE' for c in changes):
             self.check_profile()
         plan = Plan()
@@ -692,6 +771,7 @@ class GuestRun(Run):
             plan.add_step(lambda: self.sdk.create_disk_specs(name, to_create, active=running, rollback=self.rollback),
                           [guests.describe_disk(s) for s in to_create],
                           undo=lambda: self.sdk.guest_delete_disks(name, [s['vdev'] for s in to_create]))
+        self.plan_images(plan, name, before, predicted, [s['vdev'] for s in to_create], state.power, clone)
         for n in nic_plans:
             plan.add_step(lambda n=n: self.sdk.nic_apply(name, n, rollback=self.rollback), n.actions,
                           undo=lambda n=n: self.revert_nic(name, n))
@@ -734,6 +814,7 @@ class GuestRun(Run):
             'restart_required': plan.result.get('restart_required', False),
             'changes': directory.diff(before, entry) if before is not None and entry is not None else [],
         }
+        out.update(self.image_report(plan, entry))
         if self.module._diff:
             d = directory.diff_records(before, entry, state.name)
             d['before'] += '# power: %s\n' % (state.power if before is not None else 'absent')

@@ -17,7 +17,9 @@ that fills up between plan and apply) is the real run's to report.
 What DirMaint decides only when it makes a disk (the volume and the start
 of an AUTOG minidisk) cannot be predicted: a predicted pool disk says
 ``volser: null, start: null`` and ``pool: NAME``, and its MDISK record in
-the predicted diff reads ``AUTOG``; those match any allocation.
+the predicted diff reads ``AUTOG``; those match any allocation.  What only
+a transfer tells (an imported image's checksum and size, the transfer's
+figures) is predicted as ``KNOWN_AFTER_RUN``, which matches any value.
 """
 
 import copy
@@ -31,6 +33,8 @@ READ_ONLY = ('zvm.cloud.zvm_facts',)
 RUN_KEYS = ('smapi_calls', 'lock_waits', 'rollback', 'invocation', 'warnings', 'deprecations', 'failed', 'msg', 'item', 'ansible_loop_var',
             'changed', 'actions', 'diff', '_ansible_no_log', '_ansible_item_label', '_ansible_verbose_always',
             '_ansible_item_result', '_ansible_ignore_errors', 'failed_when_result', 'skipped', 'skip_reason')
+# planners/images.py's KNOWN_AFTER_RUN: a predicted value only the run can tell
+KNOWN_AFTER_RUN = '(known after the run)'
 _MDISK_RE = re.compile(r'^(\s*MDISK\s+)(\S+)(\s+\S+\s+)(\S+)(\s+\d+\s+)(\S+)(.*)$', re.I)
 
 
@@ -95,7 +99,10 @@ def _pool_disks(value, found=None):
 
 def _allocated_as_predicted(real, predicted, pools):
     """``real`` with what DirMaint chose for a predicted pool disk replaced
-    by the prediction's unknowns (in structures and in MDISK record texts)."""
+    by the prediction's unknowns (in structures and in MDISK record texts);
+    a value predicted as KNOWN_AFTER_RUN is taken as predicted."""
+    if predicted == KNOWN_AFTER_RUN:
+        return predicted
     if isinstance(real, str) and isinstance(predicted, str):
         return _diff_text(real, pools)
     if isinstance(predicted, dict) and isinstance(real, dict):

@@ -14,11 +14,17 @@ end-to-end behaviour.  ``run_module.paired(module, **args)`` keeps the
 promise the integration plays keep: it runs the module in check mode with
 diff first, then for real with diff, and fails the test when the prediction
 differs from what the real run did and re-read (``checkmode.compare_results``).
+
+``run_module(module, node=True, ...)`` also points the module's access
+node options at the simulator's node (``sim_node``: ``node setup``, which
+adds the node's guest, so only the test files that ask for it get one),
+run here with its commands on PATH.
 """
 
 import contextlib
 import io
 import json
+import os
 import sys
 
 import pytest
@@ -80,18 +86,38 @@ def sim():
         yield server
 
 
+@pytest.fixture(scope='module')
+def sim_node(sim):
+    """The simulator's access node: {'dir', 'device_dir', 'repository' (an
+    empty image repository of this test module), 'path' (PATH with the
+    node's commands first)}."""
+    node_dir = sim.node()
+    repository = os.path.join(sim.state_dir, 'images')
+    os.makedirs(repository, exist_ok=True)
+    return {'dir': node_dir, 'device_dir': os.path.join(node_dir, 'dev', 'disk', 'by-path'),
+            'repository': repository, 'path': sim.node_env(node_dir)['PATH']}
+
+
 @pytest.fixture
-def run_module(sim, monkeypatch, tmp_path):
+def run_module(sim, monkeypatch, tmp_path, request):
     """``run_module(module, check=False, diff=False, **args)``: run the
     module's main() against the simulator and return a ModuleResult."""
     monkeypatch.setattr('tempfile.tempdir', str(tmp_path))
     for key in ('ZVM_SMAPI_HOST', 'ZVM_SMAPI_PORT', 'ZVM_SMAPI_USER', 'ZVM_SMAPI_PASSWORD', 'ZVM_SMAPI_TLS'):
         monkeypatch.delenv(key, raising=False)
+    for key in [k for k in os.environ if k.startswith('ZVM_NODE_')]:
+        monkeypatch.delenv(key)
 
-    def run(module, check=False, diff=False, smapi=True, **args):
-        """``smapi=False`` leaves the connection options out."""
+    def run(module, check=False, diff=False, smapi=True, node=False, **args):
+        """``smapi=False`` leaves the connection options out; ``node=True``
+        adds the simulator's access node (run here)."""
         params = dict(args)
         _clear_module_warnings()
+        if node:
+            found = request.getfixturevalue('sim_node')
+            monkeypatch.setenv('PATH', found['path'])
+            params.setdefault('node_device_dir', found['device_dir'])
+            params.setdefault('node_image_repository', found['repository'])
         if smapi:
             params.setdefault('smapi_host', '127.0.0.1')
             params.setdefault('smapi_port', sim.port)
