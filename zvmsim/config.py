@@ -12,6 +12,8 @@ import os
 
 import yaml
 
+from zvmsim.fcp import check_config as fcp_config_problems
+
 DEFAULT_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'default_system.yml')
 
 # Seconds of simulated service time per function ("latency profiles").
@@ -76,6 +78,9 @@ def check(config):
     query_all = (config.get('directory') or {}).get('query_all_authorized', True)
     if not isinstance(query_all, (bool, list)):
         raise ConfigError('directory.query_all_authorized must be true, false or a list of userids')
+    problems = fcp_config_problems(config.get('fcp'))
+    if problems:
+        raise ConfigError('; '.join(problems))
     profile = (config.get('latency') or {}).get('profile', 'zero')
     if profile not in LATENCY_PROFILES:
         raise ConfigError('latency profile must be one of %s' % ', '.join(sorted(LATENCY_PROFILES)))

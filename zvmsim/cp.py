@@ -10,13 +10,16 @@ A logged-on guest has a ``cp`` document::
      'due': None or the next time something happens by itself}
 
 When it logs on, its NICDEFs become active adapters (coupled to their
-vswitch when the vswitch exists and grants the guest) and its minidisks
-become active devices, as CP does from the directory.
+vswitch when the vswitch exists and grants the guest), its minidisks
+become active devices and the FCP devices of its DEDICATE statements are
+attached when free (``fcp.attach_directory_fcps``), as CP does from the
+directory.
 """
 
 from ansible_collections.zvm.cloud.plugins.module_utils import directory, units
 
 from zvmsim.dasd import attach_directory_disks
+from zvmsim.fcp import attach_directory_fcps
 
 MAC_PREFIX = '02-00-00'
 # share of one CPU a running guest is simulated to use (for performance data)
@@ -86,6 +89,7 @@ def log_on(tx, userid, now=None):
         for nic in ent.nics:
             activate_nic(tx, userid, nic.to_dict())
     attach_directory_disks(tx, userid)
+    attach_directory_fcps(tx, userid, ent)
     return tx.cp(userid)
 
 

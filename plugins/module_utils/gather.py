@@ -24,7 +24,13 @@ of the system:
                  Image_Query_DM of each guest on up to ``max_connections``
                  connections at once                                   1 + 1 per guest
     preflight    each capability tried read-only (``preflight.run``); only
-                 when named, never part of 'all'                                15
+                 when named, never part of 'all'                                17
+    images       the image repository on the access node (``image_query``);
+                 only when named, never part of 'all'                            0
+    volumes      the FCP devices (System_WWPN_Query, the DEDICATE statements of
+                 Directory_Manager_Search_DM) and the recorded volumes of the
+                 guests that dedicate one (their entries, as definitions reads
+                 them); only when named, never part of 'all'       2 + 1 (or 1 per guest)
 
 ``read_directory`` makes that choice and says which path it took
 ('query_all' or 'per_guest'); the facts report it as ``directory_read``.
@@ -43,14 +49,17 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.zvm.cloud.plugins.module_utils import directory, preflight, units, validation
+from ansible_collections.zvm.cloud.plugins.module_utils.directory import records
 from ansible_collections.zvm.cloud.plugins.module_utils.errors import InputError
 from ansible_collections.zvm.cloud.plugins.module_utils.operations import disks, entries, host, vswitches
 from ansible_collections.zvm.cloud.plugins.module_utils.operations.power import OFF as POWER_OFF, ON as POWER_ON
+from ansible_collections.zvm.cloud.plugins.module_utils.planners import images
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.host import host_info
 
 SUBSETS = ('host', 'diskpools', 'guests', 'definitions', 'vswitches', 'nics', 'stats')
 # subsets gathered only when named: not part of 'all', nor of "all but" exclusions
-EXPLICIT_SUBSETS = ('preflight',)
+# (images needs the access node)
+EXPLICIT_SUBSETS = ('preflight', 'images', 'volumes')
 # subsets that add to each guest: they need (and bring in) the guest list
 GUEST_SUBSETS = ('definitions', 'nics', 'stats')
 POWER_STATES = (POWER_ON, POWER_OFF)
@@ -497,4 +506,23 @@ def gather(sdk, subsets, guests=None, max_connections=DEFAULT_MAX_CONNECTIONS):
         facts['directory_read'] = reader.directory_read
     if 'vswitches' in subsets:
         facts['vswitches'] = reader.vswitches()
+    if 'images' in subsets:
+        facts['images'] = dict((m['imagename'], images.image_view(m)) for m in sdk.image_query())
+    if 'volumes' in subsets:
+        facts['volumes'] = volume_facts(sdk, guests, max_connections)
     return facts
+
+
+def volume_facts(sdk, guests=None, max_connections=DEFAULT_MAX_CONNECTIONS):
+    """``{fcp_devices: {FCP: {...}}, guests: {USERID: [volume, ...]}}``:
+    every FCP device (``sdk.fcp_list``) and the recorded volumes of each
+    guest (of ``guests``, names or patterns) that dedicates an FCP device."""
+    devices = sdk.fcp_list()
+    keep = name_filter(guests)
+    owners = sorted(set(u for d in devices for u in d['dedicated_to'] if keep(u)))
+    found, _path = read_directory(sdk.session, owners, max_connections)
+    volumes = {}
+    for userid, entry in zip(owners, found):
+        if entry is not None and records.volumes(entry):
+            volumes[userid] = [v.to_dict() for v in records.volumes(entry)]
+    return {'fcp_devices': dict((d['fcp'], d) for d in devices), 'guests': volumes}

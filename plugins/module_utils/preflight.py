@@ -26,7 +26,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.zvm.cloud.plugins.module_utils.operations import (
-    adapters, disks, entries, host, power, vswitches,
+    adapters, disks, entries, fcp, host, power, vswitches,
 )
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import SDKBaseException, SDKObjectNotExistError
 from ansible_collections.zvm.cloud.plugins.module_utils.smapi.errors import (
@@ -42,15 +42,17 @@ DIRMAINT_AUTHFOR = ('DIRM FOR ALL AUTHFOR %s CMDL 140A CMDS ADGHOPS, and the sam
 # the writes: (capability, functions, who needs them); none can be tried without changing something
 WRITES = (
     ('directory changes', ['Image_Create_DM', 'Image_Delete_DM', 'Image_Lock_DM', 'Image_Replace_DM',
-                           'Image_Unlock_DM', 'Image_Disk_Create_DM', 'Image_Disk_Delete_DM',
+                           'Image_Unlock_DM', 'Image_Disk_Create_DM', 'Image_Disk_Delete_DM', 'Image_Disk_Copy_DM',
                            'Virtual_Network_Adapter_Create_Extended_DM', 'Virtual_Network_Adapter_Connect_Vswitch_DM',
                            'Virtual_Network_Adapter_Disconnect_DM', 'Virtual_Network_Adapter_Delete_DM',
-                           'Query_Asynchronous_Operation_DM'],
-     'zvm_guest and zvm_nic'),
+                           'Image_Device_Dedicate_DM', 'Image_Device_Undedicate_DM', 'Query_Asynchronous_Operation_DM'],
+     'zvm_guest (clone_from: Image_Disk_Copy_DM), zvm_nic and zvm_volume (Image_Device_*)'),
     ('CP changes', ['Image_Activate', 'Image_Deactivate', 'Image_Pause', 'Image_Disk_Create', 'Image_Disk_Delete',
                     'Virtual_Network_Adapter_Create_Extended', 'Virtual_Network_Adapter_Connect_Vswitch',
-                    'Virtual_Network_Adapter_Disconnect', 'Virtual_Network_Adapter_Delete'],
-     'zvm_guest, zvm_nic (active) and zvm_vswitch (re-coupling NICs)'),
+                    'Virtual_Network_Adapter_Disconnect', 'Virtual_Network_Adapter_Delete',
+                    'Image_Device_Dedicate', 'Image_Device_Undedicate'],
+     'zvm_guest, zvm_nic (active), zvm_image (capture_from), zvm_vswitch (re-coupling NICs) and zvm_volume '
+     '(active)'),
     ('virtual switch changes', ['Virtual_Network_Vswitch_Create_Extended', 'Virtual_Network_Vswitch_Delete_Extended',
                                 'Virtual_Network_Vswitch_Set_Extended'],
      'zvm_vswitch'),
@@ -131,10 +133,19 @@ def _adapters(session):
                               else '%s has %s' % (session.userid, _count(len(nics), 'NIC', 'NICs')))
 
 
+def _fcp_devices(session):
+    return _count(len(fcp.wwpn_query(session)), 'FCP device', 'FCP devices')
+
+
+def _dedications(session):
+    return _count(sum(len(v) for v in fcp.directory_claims(session).values()), 'DEDICATE statement',
+                  'DEDICATE statements')
+
+
 # (capability, functions, probe, who needs it, what to say when it is refused but the collection copes)
 PROBES = (
     ('read a directory entry', ['Image_Query_DM'], _entry,
-     'zvm_guest, zvm_nic; zvm_facts and the inventory when Query_All_DM is refused', None),
+     'zvm_guest, zvm_nic, zvm_image (capture_from); zvm_facts and the inventory when Query_All_DM is refused', None),
     ('list the directory', ['Image_Name_Query_DM'], _names,
      'zvm_facts (guests), the inventory', None),
     ('read the whole directory', ['Query_All_DM'], _query_all,
@@ -147,7 +158,7 @@ PROBES = (
     ('directory locks', ['Image_Lock_Query_DM'], _locks,
      'zvm_guest and zvm_nic, to release a stale lock', None),
     ('power states', ['Image_Status_Query'], _status,
-     'zvm_guest, zvm_facts (guests), the inventory', None),
+     'zvm_guest, zvm_image (capture_from), zvm_facts (guests), the inventory', None),
     ('paused or running', ['Image_CPU_Query'], _cpus,
      'zvm_guest', None),
     ('guest statistics', ['Image_Performance_Query'], _performance,
@@ -160,6 +171,10 @@ PROBES = (
      'zvm_facts (nics)', None),
     ("a running guest's NICs", ['Virtual_Network_Adapter_Query_Extended'], _adapters,
      'zvm_guest (nics), zvm_nic (active)', None),
+    ('FCP devices', ['System_WWPN_Query'], _fcp_devices,
+     'zvm_volume, zvm_facts (volumes)', None),
+    ('search the directory', ['Directory_Manager_Search_DM'], _dedications,
+     'zvm_volume (which guest an FCP device is dedicated to), zvm_facts (volumes)', None),
 )
 
 

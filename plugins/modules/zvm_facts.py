@@ -28,6 +28,7 @@ author:
   - zvm.cloud maintainers (@zvm-cloud)
 extends_documentation_fragment:
   - zvm.cloud.smapi
+  - zvm.cloud.node
   - zvm.cloud.attributes.facts
 options:
   gather_subset:
@@ -40,8 +41,13 @@ options:
         its grants and connected NICs (1 call); V(nics) adds each running guest's NICs
         coupled now, with MAC addresses and traffic counters (2 calls); V(stats) adds the
         CPU and memory statistics of each running guest (1 call); V(all) is everything above.
-      - V(preflight) tries each capability the collection uses with a read-only request (15 calls) and
+      - V(preflight) tries each capability the collection uses with a read-only request (17 calls) and
         reports what is missing; it is gathered only when named, never as part of V(all).
+      - V(images) lists the images of the repository on the access node (the O(node_host) options; no SMAPI
+        call); it is gathered only when named, never as part of V(all).
+      - V(volumes) lists the FCP devices (free or not, owner, WWPNs, CHPID) and the FCP volumes recorded in
+        the directory entries of the guests that dedicate one (3 calls, or 2 plus 1 per such guest when
+        Query_All_DM is refused); it is gathered only when named, never as part of V(all).
       - Prefix a subset with C(!) to leave it out, for example V([all, "!definitions"]).
         Only exclusions mean everything but those (V(preflight) excepted).
       - V(definitions), V(nics) and V(stats) add to the guests, so naming one of them
@@ -78,7 +84,8 @@ notes:
     Check_Authentication (V(preflight) only), Image_CPU_Query (V(preflight) only), Image_Performance_Query,
     Image_Status_Query, System_Information_Query, System_Performance_Information_Query,
     Virtual_Network_Adapter_Query_Extended (V(preflight) only), Virtual_Network_Vswitch_Query_Byte_Stats,
-    Virtual_Network_Vswitch_Query_Extended.
+    Virtual_Network_Vswitch_Query_Extended, System_WWPN_Query (V(volumes), V(preflight)),
+    Directory_Manager_Search_DM (V(volumes), V(preflight)).
 seealso:
   - module: zvm.cloud.zvm_guest
 '''
@@ -110,6 +117,12 @@ EXAMPLES = r'''
 - name: Free space in POOL1
   ansible.builtin.debug:
     msg: "{{ zvm.diskpools.POOL1.free_bytes | human_readable }}"
+
+- name: The images of the repository on the access node
+  zvm.cloud.zvm_facts:
+    gather_subset: images
+    node_host: zvmnode.example.com
+    node_user: root
 
 - name: Before the first run, what the SMAPI user may not do yet
   zvm.cloud.zvm_facts:
@@ -245,6 +258,35 @@ ansible_facts:
             - {capability: directory changes, functions: [Image_Create_DM, Image_Lock_DM], ok: null, rc: null,
                rs: null, meaning: 'not checked: it needs a write (used by zvm_guest and zvm_nic)',
                hint: authorize ANSIBLE for these functions ...}
+        images:
+          description:
+            - One entry per image of the repository on the access node, by name, with the keys of
+              the C(image) result of M(zvm.cloud.zvm_image) (C(imagename), C(imageosdistro),
+              C(md5sum), C(sha256sum), C(disk_size_units), C(image_size_in_bytes), C(type), C(format),
+              C(root_vdev), C(disks), C(comments), C(image_path), C(last_access_time)). An image whose metadata
+              is incomplete or invalid (an interrupted import) is not listed.
+          returned: when V(images) is gathered
+          type: dict
+          sample:
+            rhel94-base: {imagename: rhel94-base, imageosdistro: rhel9.4, md5sum: 2f1d3e6c0a9b8d7c6e5f4a3b2c1d0e9f,
+                          disk_size_units: '3338:CYL', image_size_in_bytes: 1014327296, type: rootonly}
+        volumes:
+          description:
+            - C(fcp_devices), one entry per FCP device of the system, by device number, with C(fcp), C(chpid),
+              C(npiv_wwpn), C(physical_wwpn), C(status) (V(free), V(active) or V(offline), as CP reports it),
+              C(attached_to) (the running guest that has it), C(dedicated_to) (the guests whose directory entry
+              dedicates it) and C(free) (a volume may take it).
+            - C(guests), by userid, the volumes recorded in each guest's directory entry (see the C(volume) result
+              of M(zvm.cloud.zvm_volume)).
+          returned: when V(volumes) is gathered
+          type: dict
+          sample:
+            fcp_devices:
+              1A00: {fcp: 1A00, chpid: '50', npiv_wwpn: c05076ffff000100, physical_wwpn: c05076ffff005000,
+                     status: active, attached_to: LINUX01, dedicated_to: [LINUX01], free: false}
+            guests:
+              LINUX01: [{id: 1FAFCDE0, lun: '4001400000000000', fcps: ['1A00', '1B00'],
+                         wwpns: ['500507680b21ac40'], mount_point: /dev/data01, multipath: true}]
         smapi_calls:
           description: Number of SMAPI requests this run made, split into reads and writes (always no writes).
           returned: always
@@ -270,14 +312,17 @@ ansible_facts:
 
 from ansible_collections.zvm.cloud.plugins.module_utils import gather
 from ansible_collections.zvm.cloud.plugins.module_utils.base import Plan, Run, run_module
+from ansible_collections.zvm.cloud.plugins.module_utils.node import options as node_options
 
 
 def argument_spec():
-    return dict(
+    spec = dict(
         gather_subset=dict(type='list', elements='str', default=['all']),
         guests=dict(type='list', elements='str'),
         max_connections=dict(type='int', default=gather.DEFAULT_MAX_CONNECTIONS),
     )
+    spec.update(node_options.argument_spec())
+    return spec
 
 
 class FactsRun(Run):

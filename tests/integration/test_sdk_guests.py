@@ -19,8 +19,12 @@ guest_paused, guest_reboot, guest_reset, guest_softstop, guest_unpause,
 guests_get_nic_info, host_get_guest_list, lock_waits, nic_apply,
 vswitch_create, vswitch_delete, vswitch_get_list, vswitch_grant_user,
 vswitch_query, vswitch_revoke_user, vswitch_set,
-vswitch_set_vlan_id_for_user.  ``test_every_public_method_has_a_test``
-keeps it so.
+vswitch_set_vlan_id_for_user.  test_images_sdk.py calls the image
+methods (image_import, image_query, image_delete, image_export,
+image_export_matches, image_get_root_disk_size, image_path, guest_deploy,
+guest_capture, guest_clone_disk, deployed_images) against a zvmsim of its
+own with its access node.  ``test_every_public_method_has_a_test`` keeps
+it so.
 
 Where this SDK differed from zvmsdk (a LOGONBY string, the power methods
 and disk deletion on a guest that does not exist), the tests assert

@@ -32,6 +32,8 @@ Map of the package (each module imports only the ones above it)
                     add_dedicate, device_ranges, device_conflict
     entry           DirectoryEntry (all of the above, and ``to_dict``), ``parse``
     diff            diff, diff_records, unified_diff
+    records         the ``* ZVMCLOUD VOLUME`` comment records of a guest's FCP
+                    volumes (not imported here: ``directory.records``)
 
     Where a statement is parsed: its class's ``parse(line, keyword)`` in
     ``statements`` or ``devices``, chosen by ``base.parse_statement``

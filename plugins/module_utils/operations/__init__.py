@@ -17,6 +17,7 @@ modules:
     vswitches.py  virtual switches and their access lists (Virtual_Network_Vswitch_*)
     adapters.py   a guest's NICs (Virtual_Network_Adapter_*)
     host.py       the system: performance, spool, name lists
+    fcp.py        FCP devices: the queries, and dedicating one to a guest (directory and CP)
 
 Every function takes a ``Session`` first.  Nothing above this layer calls
 ``Session.call`` with a SMAPI function name.

@@ -12,4 +12,5 @@ nobody: reads and writes are the operations' job (``operations/``).
     guests.py     a guest's directory settings, disks, NICs and power state
     nics.py       a guest's NIC in the directory and on the running guest
     vswitches.py  a virtual switch's attributes and access list
+    volumes.py    an FCP volume of a guest: its FCP devices, the running guest, the records
 """

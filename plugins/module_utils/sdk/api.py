@@ -19,10 +19,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.base import SDKBase
+from ansible_collections.zvm.cloud.plugins.module_utils.sdk.firstboot import FirstBootMixin
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.guest import GuestMixin
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.host import HostMixin
+from ansible_collections.zvm.cloud.plugins.module_utils.sdk.image import ImageMixin
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.network import NetworkMixin
+from ansible_collections.zvm.cloud.plugins.module_utils.sdk.volume import VolumeMixin
 
 
-class SDKAPI(GuestMixin, HostMixin, NetworkMixin, SDKBase):
+class SDKAPI(GuestMixin, HostMixin, NetworkMixin, ImageMixin, VolumeMixin, FirstBootMixin, SDKBase):
     """The SDK over one SMAPI connection profile (see ``SDKBase``)."""

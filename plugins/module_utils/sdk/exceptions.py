@@ -50,3 +50,15 @@ class SDKFunctionNotImplementError(SDKBaseException):
 
 class SDKInternalError(SDKBaseException):
     """Something that should not happen."""
+
+
+class SDKVolumeOperationError(SDKBaseException):
+    """A volume attach or detach failed part way.  ``done`` lists the steps
+    that were carried out, ``undone`` those rolled back, ``not_undone``
+    those whose rollback failed (with the reason) or was not asked for."""
+
+    def __init__(self, msg, rs=None, done=None, undone=None, not_undone=None):
+        SDKBaseException.__init__(self, msg, rs=rs)
+        self.done = list(done or [])
+        self.undone = list(undone or [])
+        self.not_undone = list(not_undone or [])

@@ -269,7 +269,7 @@ def test_preflight_says_what_is_refused_and_what_to_set_up(run_module):
     checks = dict((c['capability'], c) for c in res['ansible_facts']['zvm']['preflight'])
     refused = sorted(name for name, c in checks.items() if c['ok'] is False)
     assert refused == ['NIC traffic counters', "a running guest's NICs", 'read the whole directory',
-                       'virtual switches']
+                       'search the directory', 'virtual switches']
     # authenticated (a wrong password is 120): not being authorized for Check_Authentication itself does not matter
     connect = checks['connect and authenticate']
     assert (connect['ok'], connect['rc'], connect['rs'], connect['hint']) == (True, 100, 16, None)
