@@ -8,7 +8,9 @@ the disk's bytes back; capture (rootonly and alldisks) and deploy the
 capture to another guest; the refusals (logged-on guest, too small a
 target, a CKD track image); failures in the middle that must leave no link
 and no reader file; concurrent deploys through one node; Feilong's FBA
-partition image format; guest_clone_disk without a node.
+partition image format; guest_clone_disk without a node; a repository
+laid out as a z/VM Cloud Connector (Feilong) writes it, without meta.json;
+the ZVMCLOUD records going with a deleted disk; SFTP reads with prefetch.
 
 The simulator is this module's own (``node setup`` adds the node's guest,
 which would change the guest lists other tests assert)."""
@@ -18,6 +20,7 @@ import gzip
 import hashlib
 import http.server
 import os
+import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -27,6 +30,7 @@ from ansible_collections.zvm.cloud.plugins.module_utils.images import format as 
 from ansible_collections.zvm.cloud.plugins.module_utils.node.access import AccessNode
 from ansible_collections.zvm.cloud.plugins.module_utils.node.errors import NodeError
 from ansible_collections.zvm.cloud.plugins.module_utils.node.runner import LocalRunner, SshRunner
+from ansible_collections.zvm.cloud.plugins.module_utils.operations import disks
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.api import SDKAPI
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import (
     SDKConflictError, SDKFunctionNotImplementError, SDKGuestOperationError, SDKInvalidInputFormat,
@@ -275,8 +279,23 @@ def test_import_over_http_and_https(sim, cleanup, tmp_path):
         secure.close()
 
 
+def spy_prefetch(monkeypatch):
+    """The calls of paramiko's SFTPFile.prefetch (which still runs): an SFTP
+    read without it waits a round trip for every 32 KiB."""
+    import paramiko.sftp_file
+    calls = []
+    real = paramiko.sftp_file.SFTPFile.prefetch
+
+    def prefetch(self, *args, **kwargs):
+        calls.append(args)
+        return real(self, *args, **kwargs)
+    monkeypatch.setattr(paramiko.sftp_file.SFTPFile, 'prefetch', prefetch)
+    return calls
+
+
 @pytest.mark.parametrize('how', ['local', 'ssh'])
-def test_import_and_export_over_sftp_with_a_remote_host(sim, sshd, cleanup, tmp_path, how):
+def test_import_and_export_over_sftp_with_a_remote_host(sim, sshd, cleanup, tmp_path, how, monkeypatch):
+    prefetched = spy_prefetch(monkeypatch)
     remote = '%s@127.0.0.1:%d' % (sshd.user, sshd.port)
     node = make_node(sim, how, sshd)          # its key and known hosts are used for the remote host too
     sdk = make_sdk(sim, node)
@@ -286,6 +305,7 @@ def test_import_and_export_over_sftp_with_a_remote_host(sim, sshd, cleanup, tmp_
     sdk.image_import('remote', 'file://' + path, {'os_version': 'rhel8', 'md5sum': hashlib.md5(content).hexdigest()},
                      remote_host=remote)
     assert sdk.image_query('remote')[0]['image_size_in_bytes'] == str(len(content))
+    assert len(prefetched) == 1
     with pytest.raises(NodeError, match='checksum mismatch'):
         sdk.image_import('remote2', 'file://' + path, {'os_version': 'rhel8', 'md5sum': '0' * 32}, remote_host=remote)
     assert not os.path.exists(repo_dir(sim, 'rhel8', 'remote2'))
@@ -294,6 +314,23 @@ def test_import_and_export_over_sftp_with_a_remote_host(sim, sshd, cleanup, tmp_
     with open(dest, 'rb') as fh:
         assert fh.read() == content
     assert not os.path.exists(dest + '.part') and sdk.image_export_matches('remote', 'file://' + dest, remote)
+    assert len(prefetched) == 3 and prefetched[-1][0] == len(content)      # the size is known: no stat
+    node.close()
+
+
+def test_deploy_punches_a_transport_file_from_a_remote_host(sim, sshd, cleanup, tmp_path, monkeypatch):
+    prefetched = spy_prefetch(monkeypatch)
+    node = make_node(sim, 'ssh', sshd)
+    sdk = make_sdk(sim, node)
+    userid = guest(sdk, cleanup, 'IMGRMT1')
+    before = len(sim.reader(userid))
+    drive = pattern(300 * 1024, 18)
+    sdk.guest_deploy(userid, None, transportfiles=image_file(tmp_path, 'cfgdrive.iso', drive),
+                     remotehost='%s@127.0.0.1:%d' % (sshd.user, sshd.port), skipdiskcopy=True)
+    reader = sim.reader(userid)[before:]
+    assert [(f['name'], f['type'], f['class']) for f in reader] == [('CFGDRIVE', 'ISO', 'X')]
+    assert reader[0]['content'][:len(drive)] == drive and len(prefetched) == 1
+    assert leftovers(sim) == ([], []) and sdk.deployed_images(userid) == {}
     node.close()
 
 
@@ -455,3 +492,123 @@ def test_clone_a_golden_guests_disk_without_a_node(sim, sdk, cleanup, tmp_path):
         nodeless.guest_clone_disk('IMGCOPY', '0100', golden, '0100')
     with pytest.raises(SDKObjectNotExistError, match="'IMGGOLD' has no minidisk 0200"):
         nodeless.guest_clone_disk('IMGCOPY', '0101', golden, '0200')
+
+
+# -- a repository a z/VM Cloud Connector (Feilong) wrote: image files without meta.json ---------------------------
+
+def connector_image(sim, os_version, name, content, filename='0100'):
+    """An image file where Feilong puts it: complete (its import renames
+    the download, its capture moves the file from staging), named by the
+    root vdev, with no meta.json."""
+    folder = repo_dir(sim, os_version, name)
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, filename)
+    with open(path, 'wb') as fh:
+        fh.write(content)
+    return path
+
+
+def test_an_image_a_cloud_connector_wrote_is_listed_deployed_and_deleted(sim, any_sdk, cleanup, tmp_path):
+    sdk = any_sdk
+    part = pattern(1200 * 1024, 15)
+    content = feilong_fba_part(part, 4096)
+    md5, sha = hashlib.md5(content).hexdigest(), hashlib.sha256(content).hexdigest()
+    cleanup['images'].append('90685d2b-fl')
+    path = connector_image(sim, 'sles15', '90685d2b-fl', content)
+    rec = sdk.image_query('90685D2B-FL')[0]
+    assert rec == {'imagename': '90685d2b-fl', 'imageosdistro': 'sles15', 'md5sum': None, 'sha256sum': None,
+                   'disk_size_units': '4096:BLK', 'image_size_in_bytes': str(len(content)), 'type': 'rootonly',
+                   'comments': None, 'last_access_time': round(os.stat(path).st_mtime, 3), 'format': 'FBA_PART',
+                   'root_vdev': '0100', 'image_path': path,
+                   'disks': [{'vdev': '0100', 'file': '0100', 'disk_size_units': '4096:BLK', 'md5sum': None,
+                              'image_size_in_bytes': len(content), 'format': 'FBA_PART', 'header_len': 512,
+                              'gzip': 6}]}
+    assert rec in sdk.image_query() and sdk.image_get_root_disk_size('90685d2b-fl') == '4096:BLK'
+    assert sdk.image_export_matches('90685d2b-fl', 'file://' + path) is False       # its md5 is not known yet
+    with pytest.raises(SDKConflictError, match='The image name 90685D2B-fl is taken by the image 90685d2b-fl'):
+        sdk.image_import('90685D2B-fl', 'file:///nonexistent', {'os_version': 'sles15'})
+
+    userid = guest(sdk, cleanup, 'IMGFL1', dict(FBA, is_boot_disk=True))
+    sdk.guest_deploy(userid, '90685d2b-fl')
+    disk = sim.disk_bytes(userid, '0100')
+    assert disk[:len(part)] == part and not disk[len(part):].strip(b'\0') and sdk.last_transfer['bytes'] == len(part)
+    assert sdk.deployed_images(userid)['0100']['md5sum'] == md5          # hashed as it was written
+    after = sdk.image_query('90685d2b-fl')[0]                           # and its meta.json written
+    assert after == dict(rec, md5sum=md5, sha256sum=sha, disks=[dict(rec['disks'][0], md5sum=md5, sha256sum=sha)])
+    assert sorted(os.listdir(repo_dir(sim, 'sles15', '90685d2b-fl'))) == ['0100', 'meta.json']
+    assert leftovers(sim) == ([], [])
+
+    sdk.image_delete('90685d2b-fl')
+    assert not os.path.exists(repo_dir(sim, 'sles15', '90685d2b-fl'))
+
+
+@pytest.mark.parametrize('how', ['node', 'remote_host'])
+def test_exporting_an_image_a_cloud_connector_wrote_learns_its_checksums(sim, sshd, cleanup, tmp_path, how):
+    content = feilong_fba_part(pattern(300 * 1024, 16), 4096, level=1)
+    md5, sha = hashlib.md5(content).hexdigest(), hashlib.sha256(content).hexdigest()
+    name = 'flexp-' + how
+    cleanup['images'].append(name)
+    connector_image(sim, 'rhel7.9', name, content)
+    node = make_node(sim, 'local', sshd)
+    sdk = make_sdk(sim, node)
+    remote = '%s@127.0.0.1:%d' % (sshd.user, sshd.port) if how == 'remote_host' else None
+    dest = str(tmp_path / 'exported.img')
+    out = sdk.image_export(name, 'file://' + dest, remote_host=remote)
+    assert out == {'image_name': name, 'image_path': 'file://' + dest, 'os_version': 'rhel7.9', 'md5sum': md5,
+                   'comments': None}
+    with open(dest, 'rb') as fh:
+        assert fh.read() == content
+    rec = sdk.image_query(name)[0]
+    assert (rec['md5sum'], rec['sha256sum'], rec['disks'][0]['md5sum']) == (md5, sha, md5)
+    assert sdk.image_export_matches(name, 'file://' + dest, remote) is True
+    node.close()
+
+
+def test_what_a_cloud_connector_left_unlisted_is_never_removed(sim, sdk, cleanup, tmp_path):
+    made = {
+        'flraw': connector_image(sim, 'rhel9', 'flraw', b'\x1f\x8b no image header'),        # disk size unknown
+        'flrunning': connector_image(sim, 'rhel9', 'flrunning', b'half', 'rhel9.img'),      # an import not renamed yet
+        'fltwo': connector_image(sim, 'rhel9', 'fltwo', feilong_fba_part(b'x', 8)),
+        'flpart': connector_image(sim, 'rhel9', 'flpart', feilong_fba_part(b'x', 8), '0100.part'),
+    }
+    connector_image(sim, 'rhel9', 'fltwo', feilong_fba_part(b'y', 8), '0101')
+    try:
+        assert not set(r['imagename'] for r in sdk.image_query()) & set(made)
+        for name in ('flraw', 'flrunning', 'fltwo'):
+            with pytest.raises(SDKConflictError, match='The image name %s cannot be used: .* holds files zvm.cloud '
+                                                       'did not write' % name):
+                sdk.image_import(name, 'file://' + image_file(tmp_path, 'i.img', ckd_image(b'z', 1)),
+                                 {'os_version': 'RHEL9'})
+            sdk.image_delete(name)                     # not an image: nothing to delete
+        assert all(os.path.exists(p) for p in made.values()) and sdk.last_transfer is None
+        assert os.listdir(repo_dir(sim, 'rhel9', 'fltwo')) and len(os.listdir(repo_dir(sim, 'rhel9', 'fltwo'))) == 2
+    finally:
+        for name in made:
+            shutil.rmtree(repo_dir(sim, 'rhel9', name))
+
+
+# -- the ZVMCLOUD records go with the disk -------------------------------------------------------------------------
+
+def zvmcloud_records(sim, userid):
+    return [r for r in sim.dump()['directory'][userid] if 'ZVMCLOUD' in r.upper()]
+
+
+def test_a_disk_deleted_and_made_again_is_not_taken_for_a_deployed_one(sim, sdk, cleanup, tmp_path):
+    import_image(sdk, cleanup, tmp_path, 'stale', ckd_image(pattern(CYL, 17), 1))
+    plain = dict(CKD10, is_boot_disk=False)
+    userid = guest(sdk, cleanup, 'IMGSTALE', CKD10, dict(plain, vdev='0101'))
+    sdk.guest_deploy(userid, 'stale')
+    sdk.guest_deploy(userid, 'stale', vdev='0101')
+    sdk.guest_clone_disk(userid, '0102', userid, '0101', disk_pool='ECKD:POOL1')
+    assert sorted(sdk.deployed_images(userid)) == ['0100', '0101', '0102']
+    disks.delete_dm(sdk.session, userid, '0101')           # DirMaint's DMDISK alone leaves the comment records
+    assert len(zvmcloud_records(sim, userid)) == 3 and sorted(sdk.deployed_images(userid)) == ['0100', '0102']
+    sdk.guest_delete_disks(userid, ['0101', '102'])         # 0101 is gone already: skipped, its records dropped
+    assert len(zvmcloud_records(sim, userid)) == 1          # 0100's
+    sdk.guest_create_disks(userid, [dict(plain, vdev='0101'), dict(plain, vdev='0102')])
+    assert sorted(sdk.deployed_images(userid)) == ['0100']
+    assert not sim.disk_bytes(userid, '0101').strip(b'\0')
+    mark = sim.mark()
+    sdk.guest_delete_disks(userid, ['0101'])               # a disk without records: no replace for them
+    assert len(zvmcloud_records(sim, userid)) == 1
+    assert [c['function'] for c in sim.calls(since=mark, writes=True)] == ['Image_Disk_Delete_DM']

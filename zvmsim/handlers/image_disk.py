@@ -287,7 +287,7 @@ def image_disk_delete_dm(call):
     userid = call.target
     vdev = vdev_param(call, 'image_disk_number')
     entry = _load_entry(call, userid, vdev)
-    if not entry.remove_mdisk(vdev):
+    if not entry.remove_mdisk_statement(vdev):      # DMDISK keeps comment records (ZVMCLOUD IMAGE ...)
         raise Fail(408, 8)
     if async_should_fail(call):
         return async_reply(call, failed=True)

@@ -26,6 +26,9 @@ from ansible_collections.zvm.cloud.plugins.module_utils.directory.tokens import 
     check_password, is_keyword, mdisk_mode, vlan_tokens,
 )
 
+# ``* ZVMCLOUD IMAGE|CLONE vdev ...``: what a minidisk was deployed from (images/records.py); they go with the MDISK
+DEPLOYED_RE = re.compile(r'^\s*\*\s*ZVMCLOUD\s+(?:IMAGE|CLONE)\s+([0-9A-Fa-f]{1,4})(?:\s|$)', re.IGNORECASE)
+
 
 class DeviceChanges(GeneralChanges):
     """The changes to an entry's device statements (see the module docstring)."""
@@ -108,7 +111,30 @@ class DeviceChanges(GeneralChanges):
         return True
 
     def remove_mdisk(self, vdev):
+        """Remove MDISK ``vdev`` and, in the same change, the ``* ZVMCLOUD
+        IMAGE|CLONE`` records of that vdev (what the disk was deployed
+        from, ``images/records.py``): a disk made again at the vdev holds
+        nothing.  False when there is no such MDISK."""
+        mdisk = self.find_mdisk(vdev)
+        if mdisk is None:
+            return False
+        self.remove_statements([mdisk] + self._deployed_records(mdisk.vdev))
+        return True
+
+    def remove_mdisk_statement(self, vdev):
+        """Remove only the MDISK statement of ``vdev``, as DirMaint's DMDISK
+        (Image_Disk_Delete_DM) does: comment records stay (the simulator's
+        DirMaint uses it).  False when there is no such MDISK."""
         return self._remove_found(self.find_mdisk(vdev))
+
+    def _deployed_records(self, vdev):
+        vdev = str(vdev).upper().zfill(4)
+        out = []
+        for st in self.statements:
+            found = DEPLOYED_RE.match(st.text) if isinstance(st, Comment) else None
+            if found and found.group(1).upper().zfill(4) == vdev:
+                out.append(st)
+        return out
 
     # -- changes: NICDEF -------------------------------------------------------------
     def _nic_fields(self, fields):

@@ -11,7 +11,10 @@ A directory record holds 72 columns, so an image name too long for one
 record continues on the next: every record but the last ends its part of
 the name with ``+`` (a character image names cannot have), and the last
 has the rest and the md5sum.  The records of a vdev replace any earlier
-ones of that vdev.  They are read back regardless of case (DirMaint may
+ones of that vdev, and go with its MDISK: ``DirectoryEntry.remove_mdisk``
+removes them in the same change, ``guest_delete_disks`` right after
+DirMaint deleted the disk, so a disk made again at that vdev is not taken
+for a deployed one.  They are read back regardless of case (DirMaint may
 upper-case a record); a record of a vdev that has no MDISK any more is
 ignored.  No I/O here: the SDK writes them with ``entries.modify``.
 """
@@ -89,6 +92,12 @@ def deployed(entry):
         else:
             parts.pop(vdev, None)
     return dict((v, rec) for v, rec in out.items() if entry.find_mdisk(v) is not None)
+
+
+def recorded_vdevs(entry):
+    """The vdevs that have ZVMCLOUD records in ``entry``, whether or not
+    they still have an MDISK."""
+    return set(vdev for _st, _kind, vdev, _a, _b in _records(entry))
 
 
 def replace(entry, vdev, texts):

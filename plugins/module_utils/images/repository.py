@@ -8,12 +8,30 @@ layout, with its metadata beside the images instead of in a database.
     <root>/netboot/<os_version>/<image_name>/meta.json    its metadata, written last
     <root>/staging/                                        work files of captures
 
-``os_version`` is lower case.  An image is present if and only if its
-``meta.json`` validates against ``METADATA_SCHEMA`` and agrees with its
-place (name and os_version): the image files are complete (renamed from
-``.part``) before the metadata is written, with an atomic rename, so an
-import or capture that was interrupted is never listed.  Image names are
-unique regardless of case, as in zvmsdk's database.
+``os_version`` is lower case.  An image of this collection is present if
+and only if its ``meta.json`` validates against ``METADATA_SCHEMA`` and
+agrees with its place (name and os_version): an import or capture starts
+by making the directory hold only a marker (``.zvmcloud-incomplete``,
+agent verb ``begin``), the image files are complete (renamed from
+``.part``) before the metadata is written with an atomic rename, and the
+marker goes after it, so an import or capture that was interrupted is
+never listed.  Image names are unique regardless of case, as in zvmsdk's
+database.
+
+An image that an existing z/VM Cloud Connector (Feilong) wrote has no
+``meta.json``: its directory holds one complete file named by the root
+vdev (``0100``; Feilong renames an import and moves a capture into place
+when they are complete) with the 512-byte image header.  It is listed
+with metadata derived from its place and its header (``derived_metadata``:
+os_version from the directory, the name, ``disk_size_units`` and
+``format`` from the header, ``image_size_in_bytes`` the file's size,
+``type`` rootonly, ``last_access_time`` the file's mtime) and
+``md5sum``/``sha256sum`` None: unknown until the whole file is read.  The
+first deploy or export of it hashes the file as it streams and writes its
+``meta.json`` (``adopt``; Feilong ignores the file, and deletes it with
+the directory); from then on it is an image like the others.  Such a
+directory is never removed to make room for an import or capture of the
+same name: ``begin`` refuses a directory with files it did not write.
 
 The metadata is zvmsdk's image record (``imagename``, ``imageosdistro``,
 ``md5sum``, ``disk_size_units``, ``image_size_in_bytes``, ``type``,
@@ -40,6 +58,8 @@ except ImportError:  # pragma: no cover - checked by require_jsonschema
     HAS_JSONSCHEMA = False
 
 from ansible_collections.zvm.cloud.plugins.module_utils.images import format as image_format
+from ansible_collections.zvm.cloud.plugins.module_utils.node.agent import EXIT_NOT_OURS, INCOMPLETE
+from ansible_collections.zvm.cloud.plugins.module_utils.node.errors import NodeError
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import (
     SDKConflictError, SDKFunctionNotImplementError, SDKInternalError, SDKInvalidInputFormat, SDKObjectNotExistError,
 )
@@ -54,6 +74,7 @@ ALLDISKS = 'alldisks'
 NAME_PATTERN = r'^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$'
 OS_PATTERN = r'^[a-z0-9][a-z0-9._-]{0,31}$'
 VDEV_PATTERN = r'^[0-9A-F]{4}$'
+FILE_PATTERN = r'^[0-9A-Fa-f]{4}$'          # Feilong names a captured disk's file by the vdev as it was given
 SIZE_UNITS_PATTERN = r'^[1-9][0-9]*:(CYL|BLK)$'
 MD5_PATTERN = r'^[0-9a-f]{32}$'
 SHA256_PATTERN = r'^[0-9a-f]{64}$'
@@ -65,7 +86,7 @@ _DISK = {
     'required': ['vdev', 'file', 'disk_size_units', 'image_size_in_bytes', 'md5sum', 'format'],
     'properties': {
         'vdev': {'type': 'string', 'pattern': VDEV_PATTERN},
-        'file': {'type': 'string', 'pattern': VDEV_PATTERN},
+        'file': {'type': 'string', 'pattern': FILE_PATTERN},
         'disk_size_units': {'type': 'string', 'pattern': SIZE_UNITS_PATTERN},
         'image_size_in_bytes': {'type': 'integer', 'minimum': 0},
         'md5sum': {'type': 'string', 'pattern': MD5_PATTERN},
@@ -193,6 +214,75 @@ def build_metadata(image_name, os_version, disks, root_vdev=ROOT_VDEV, capture_t
     return validate(meta)
 
 
+def derived_metadata(root, path, info):
+    """(metadata, None) of an image file at ``path`` without a meta.json
+    (the agent's ``scan``: ``info`` {bytes, mtime, head} or {error}), or
+    (None, why it is not an image)."""
+    prefix = posixpath.join(root, NETBOOT) + '/'
+    parts = path[len(prefix):].split('/') if path.startswith(prefix) else []
+    if len(parts) != 3:
+        return None, 'not at netboot/<os>/<name>/<vdev>'
+    os_version, name, vdev = parts
+    if 'error' in info:
+        return None, 'cannot be read: %s' % info['error']
+    if not _OS_RE.match(os_version) or not _NAME_RE.match(name):
+        return None, 'the directory names are not an os_version and an image name zvm.cloud accepts'
+    try:
+        header = image_format.parse_header(bytes.fromhex(info.get('head') or ''))
+    except (SDKInvalidInputFormat, ValueError) as e:
+        return None, str(e)
+    if header is None:
+        return None, ('no image header, so its disk size is unknown (no meta.json either): import it with '
+                      'image_import and disk_type/disk_size_units')
+    disk = disk_record(vdev.upper(), header, info['bytes'], None)
+    disk['file'] = vdev
+    meta = {
+        'imagename': name, 'imageosdistro': os_version, 'md5sum': None, 'sha256sum': None,
+        'disk_size_units': disk['disk_size_units'], 'image_size_in_bytes': int(info['bytes']), 'type': ROOTONLY,
+        'comments': None, 'last_access_time': info.get('mtime') or 0, 'format': header.kind,
+        'root_vdev': disk['vdev'], 'disks': [disk],
+    }
+    problem = schema_problem(adopted(meta, '0' * 32, '0' * 64, check=False))    # what its meta.json will be
+    return (None, problem) if problem else (meta, None)
+
+
+def adopted(meta, md5sum, sha256sum, check=True):
+    """The metadata of an image whose checksums were not known
+    (``derived_metadata``) now that they are: what its meta.json holds
+    (validated unless ``check`` is False)."""
+    disk = dict(root_disk(meta), md5sum=md5sum, sha256sum=sha256sum)
+    full = dict(meta, md5sum=md5sum, sha256sum=sha256sum, disks=[disk])
+    return validate(full) if check else full
+
+
+def parse_scan(root, answer):
+    """The images of the agent's ``scan`` answer ({meta, files,
+    incomplete}): ({lower-case name: metadata}, [problems]).  Images with
+    a meta.json first (``parse_listing``), then those of a z/VM Cloud
+    Connector (``derived_metadata``: one image file in a directory without
+    meta.json), names unique regardless of case."""
+    images, problems = parse_listing(root, answer.get('meta') or {})
+    folders = {}
+    for path in sorted(answer.get('files') or {}):
+        folders.setdefault(posixpath.dirname(path), []).append(path)
+    for folder in sorted(folders):
+        paths = folders[folder]
+        if len(paths) != 1:
+            problems.append('%s: %d image files (%s) and no meta.json: which one is the root disk is not known' % (
+                folder, len(paths), ', '.join(posixpath.basename(p) for p in paths)))
+            continue
+        meta, problem = derived_metadata(root, paths[0], answer['files'][paths[0]])
+        if problem is None and meta['imagename'].lower() in images:
+            problem = 'the name %s is taken by %s' % (meta['imagename'], images[meta['imagename'].lower()]['imagename'])
+        if problem:
+            problems.append('%s: %s' % (paths[0], problem))
+            continue
+        images[meta['imagename'].lower()] = meta
+    for folder in answer.get('incomplete') or []:
+        problems.append('%s: an import or capture that did not finish (no meta.json)' % folder)
+    return images, problems
+
+
 def parse_listing(root, listing):
     """The images of the agent's ``list`` answer ({path: meta.json text}):
     ({lower-case name: metadata}, [problems]).  A meta.json that is not
@@ -263,8 +353,8 @@ class Repository:
         (it forgets it when it writes or removes)."""
         if fresh or self._images is None:
             require_jsonschema()
-            listing = self.node.agent('list', self.root)
-            self._images, self.problems = parse_listing(self.root, listing)
+            answer = self.node.agent('scan', self.root)
+            self._images, self.problems = parse_scan(self.root, answer)
         return dict(self._images)
 
     def find(self, image_name, fresh=True):
@@ -288,13 +378,45 @@ class Repository:
     def dir_of(self, os_version, image_name):
         return image_dir(self.root, os_version, image_name)
 
+    def begin(self, os_version, image_name):
+        """Make the directory of an image about to be imported or captured:
+        empty but for the marker that keeps it unlisted until its
+        meta.json is written (what an interrupted import or capture left
+        there is removed).  SDKConflictError when the directory has files
+        zvm.cloud did not write (an image of a z/VM Cloud Connector that
+        is not listed, for example because it has no image header)."""
+        self._images = None
+        folder = image_dir(self.root, os_version, image_name)
+        try:
+            self.node.agent('begin', folder)
+        except NodeError as e:
+            if e.code != EXIT_NOT_OURS:
+                raise
+            raise SDKConflictError('The image name %s cannot be used: %s. Delete that directory on the access node '
+                                   'or use another name' % (image_name, str(e).split(': ', 1)[-1]), rs=13)
+
     def write_meta(self, meta):
-        """Validate ``meta`` and write it (the agent: .part, fsync, rename)."""
+        """Validate ``meta`` and write it (the agent: .part, fsync, rename),
+        then remove the directory's marker (``begin``)."""
         validate(meta)
         self._images = None
         text = json.dumps(meta, sort_keys=True, indent=1)
-        self.node.agent('put-meta', meta_path(self.root, meta['imageosdistro'], meta['imagename']),
+        folder = image_dir(self.root, meta['imageosdistro'], meta['imagename'])
+        self.node.agent('put-meta', posixpath.join(folder, META), posixpath.join(folder, INCOMPLETE),
                         stdin=text.encode('utf-8'))
+
+    def adopt(self, meta, md5sum, sha256sum):
+        """Write the meta.json of an image of a z/VM Cloud Connector
+        (``derived_metadata``) now that its checksums are known; its
+        metadata.  Not written (the metadata is still returned) when the
+        node cannot write there: the checksums are then known for this
+        run only."""
+        full = adopted(meta, md5sum, sha256sum)
+        try:
+            self.write_meta(full)
+        except NodeError:
+            pass
+        return full
 
     def remove_dir(self, os_version, image_name):
         """Remove an image's directory: its metadata first, so that the

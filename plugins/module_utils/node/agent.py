@@ -10,14 +10,18 @@ runs on the Python 3.6 of older distributions), streams with 1 MiB buffers,
 inflates and deflates with zlib (C speed) while a second thread writes and
 hashes, and prints one JSON line on success.  On failure it prints one line
 to standard error and exits 2 (3: the image is larger than the device, 4: a
-checksum does not match).  Files are written as ``NAME.part``, synced and
-renamed, so a file that exists is complete.
+checksum does not match, 5: ``begin`` found files it did not write).  Files
+are written as ``NAME.part``, synced and renamed, so a file that exists is
+complete.
 
 Verbs:
 
-``write-image SRC DEV SKIP GZIP``
+``write-image SRC DEV SKIP GZIP [HASH]``
     SRC from byte SKIP onto DEV, gunzipped when GZIP is 1 (several gzip
-    members are fine); ``{"bytes", "seconds"}``.
+    members are fine); ``{"bytes", "seconds"}``.  With HASH 1, the whole
+    file SRC (header included) is hashed as it is read, and ``md5`` and
+    ``sha256`` are in the result (for an image whose checksums are not
+    known yet).
 ``read-image DEV DEST HEADER_HEX GZIP_LEVEL [SIZE]``
     DEST = header + DEV's first SIZE bytes (default all) gzipped at
     GZIP_LEVEL (0: as they are); ``{"bytes_in", "bytes_out", "md5",
@@ -31,8 +35,22 @@ Verbs:
     input to DEST (mode 0600); ``store`` prints the hashes.
 ``list ROOT``
     ``{path: text}`` of every ``ROOT/netboot/<os>/<name>/meta.json``.
-``put-meta PATH`` / ``remove PATH...``
-    standard input (JSON) to PATH / remove files and directory trees.
+``scan ROOT``
+    the repository in one answer: ``{"meta": {path: text}`` of every
+    meta.json, ``"files": {path: {"bytes", "mtime", "head"}}`` of the image
+    files named by a vdev (``0100``; never ``*.part``) in the directories
+    that have no meta.json and no ``.zvmcloud-incomplete`` marker (images a
+    z/VM Cloud Connector wrote; ``head`` is the first 512 bytes in hex, or
+    ``error`` says why the file cannot be read), ``"incomplete": [dir]`` of
+    the directories with the marker and no meta.json``}``.
+``begin DIR``
+    make DIR an empty image directory holding only the marker
+    ``.zvmcloud-incomplete``, removing what an interrupted import or capture
+    of zvm.cloud left there; a directory with other files (an image another
+    tool wrote) is refused (exit 5).
+``put-meta PATH [MARKER]`` / ``remove PATH...``
+    standard input (JSON) to PATH, then remove MARKER / remove files and
+    directory trees.
 ``mktemp`` / ``size DEV`` / ``head PATH N`` / ``wait DEV SECONDS``
     a new private temporary file / DEV's size in bytes / its first N bytes
     in hex / wait until DEV exists and can be opened, then its size.
@@ -45,15 +63,19 @@ __metaclass__ = type
 EXIT_FAILED = 2
 EXIT_TOO_LARGE = 3
 EXIT_CHECKSUM = 4
+EXIT_NOT_OURS = 5
+INCOMPLETE = '.zvmcloud-incomplete'
 
 AGENT = r'''
-import hashlib, json, os, sys, threading, time, zlib
+import hashlib, json, os, re, sys, threading, time, zlib
 try:
     import queue
 except ImportError:
     import Queue as queue
 BUF = 1 << 20
 T0 = time.time()
+INCOMPLETE = '.zvmcloud-incomplete'
+VDEV_FILE = re.compile(r'^[0-9A-Fa-f]{4}$')
 
 
 class Fail(Exception):
@@ -215,10 +237,22 @@ def gunzip(chunks):
         raise Fail('the gzip data is truncated')
 
 
-def write_image(src, dev, skip, gz):
+def hashed(chunks, hashes):
+    for data in chunks:
+        for h in hashes:
+            h.update(data)
+        yield data
+
+
+def write_image(src, dev, skip, gz, want_hash='0'):
     skip = int(skip)
+    hashes = [md5(), hashlib.sha256()] if want_hash == '1' else []
     with open(src, 'rb', buffering=0) as f:
-        f.seek(skip)
+        if hashes:
+            for data in hashed(reads(f, skip), hashes):
+                pass
+        else:
+            f.seek(skip)
         fd = os.open(dev, os.O_WRONLY)
         try:
             size = dev_size(fd)
@@ -228,8 +262,9 @@ def write_image(src, dev, skip, gz):
                     raise Fail('the image data is larger than the device: %d bytes for a device of %d bytes'
                                % (data, size), 3)
             w = Writer(fd)
+            source = hashed(reads(f), hashes) if hashes else reads(f)
             try:
-                for data in (gunzip(reads(f)) if gz == '1' else reads(f)):
+                for data in (gunzip(source) if gz == '1' else source):
                     if w.count + len(data) > size:
                         raise Fail('the image data is larger than the device: more than %d bytes for a device '
                                    'of %d bytes' % (w.count + len(data), size), 3)
@@ -239,7 +274,11 @@ def write_image(src, dev, skip, gz):
             os.fsync(fd)
         finally:
             os.close(fd)
-    report(bytes=w.count)
+    if hashes:
+        m, s = hexes(hashes)
+        report(bytes=w.count, md5=m, sha256=s)
+    else:
+        report(bytes=w.count)
 
 
 def deflate(chunks, level):
@@ -346,19 +385,88 @@ def listing(root):
     sys.stdout.write(json.dumps(found, sort_keys=True) + '\n')
 
 
-def put_meta(path):
+def head_of(path):
+    """{bytes, mtime, head} of an image file, or {error}."""
+    try:
+        st = os.stat(path)
+        with open(path, 'rb') as f:
+            data = f.read(512)
+        return {'bytes': st.st_size, 'mtime': round(st.st_mtime, 3), 'head': data.hex()}
+    except (IOError, OSError) as e:
+        return {'error': '%s' % (e.strerror or e)}
+
+
+def scan(root):
+    found = {'meta': {}, 'files': {}, 'incomplete': []}
+    base = os.path.join(root, 'netboot')
+    for osv in sorted(os.listdir(base)) if os.path.isdir(base) else []:
+        if not os.path.isdir(os.path.join(base, osv)):
+            continue
+        for name in sorted(os.listdir(os.path.join(base, osv))):
+            folder = os.path.join(base, osv, name)
+            meta = os.path.join(folder, 'meta.json')
+            if os.path.isfile(meta):
+                try:
+                    with open(meta, 'rb') as f:
+                        found['meta'][meta] = f.read().decode('utf-8', 'replace')
+                except (IOError, OSError) as e:
+                    found['meta'][meta] = 'unreadable: %s' % (e.strerror or e)
+            elif os.path.lexists(os.path.join(folder, INCOMPLETE)):
+                found['incomplete'].append(folder)
+            elif os.path.isdir(folder):
+                for fn in sorted(os.listdir(folder)):
+                    path = os.path.join(folder, fn)
+                    if VDEV_FILE.match(fn) and os.path.isfile(path):
+                        found['files'][path] = head_of(path)
+    sys.stdout.write(json.dumps(found, sort_keys=True) + '\n')
+
+
+def sync_dir(path):
+    dfd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(dfd)
+    finally:
+        os.close(dfd)
+
+
+def put_meta(path, marker=None):
     text = getattr(sys.stdin, 'buffer', sys.stdin).read()
     json.loads(text.decode('utf-8'))
     n = into(path, [text], [])
+    if marker:
+        discard(marker)
     report(bytes=n)
+
+
+def below_root(path, what):
+    if not path.startswith('/') or os.path.normpath(path) == '/' or '/../' in path + '/':
+        raise Fail('refusing to %s %r: not an absolute path below /' % (what, path))
+
+
+def begin(path):
+    import shutil
+    below_root(path, 'use')
+    if os.path.isdir(path) and not os.path.islink(path):
+        others = [n for n in sorted(os.listdir(path)) if n not in (INCOMPLETE, 'meta.json') and not n.endswith('.part')]
+        if others and not set([INCOMPLETE, 'meta.json']) & set(os.listdir(path)):
+            raise Fail('%s holds files zvm.cloud did not write (%s): an image of another tool' % (
+                path, ', '.join(others[:5])), 5)
+        shutil.rmtree(path)
+    elif os.path.lexists(path):
+        raise Fail('%s is not a directory' % path, 5)
+    os.makedirs(path)
+    fd = new_file(os.path.join(path, INCOMPLETE))
+    os.fsync(fd)
+    os.close(fd)
+    sync_dir(path)
+    report(dir=path)
 
 
 def remove(*paths):
     import shutil
     gone = []
     for path in paths:
-        if not path.startswith('/') or os.path.normpath(path) == '/' or '/../' in path + '/':
-            raise Fail('refusing to remove %r: not an absolute path below /' % path)
+        below_root(path, 'remove')
         if os.path.isdir(path) and not os.path.islink(path):
             shutil.rmtree(path)
         elif os.path.lexists(path):
@@ -401,7 +509,7 @@ def wait(dev, seconds):
 
 
 VERBS = {'write-image': write_image, 'read-image': read_image, 'fetch': fetch, 'send': send, 'store': store,
-         'list': listing, 'put-meta': put_meta, 'remove': remove, 'mktemp': mktemp, 'size': size,
+         'list': listing, 'scan': scan, 'begin': begin, 'put-meta': put_meta, 'remove': remove, 'mktemp': mktemp, 'size': size,
          'head': head, 'wait': wait}
 
 

@@ -136,6 +136,9 @@ class DeployMixin:
         written through a write link from the access node, detached
         whatever happens; then the guest's directory entry records
         ``* ZVMCLOUD IMAGE vdev image_name md5sum`` (``deployed_images``).
+        An image of a z/VM Cloud Connector whose md5sum is not known yet
+        (no meta.json) is hashed as it is written, and its meta.json
+        written (``Repository.adopt``).
 
         ``transportfiles`` is a file on the machine the SDK runs on, or on
         ``remotehost`` ('user@host', read over SFTP).  ``skipdiskcopy``:
@@ -179,14 +182,20 @@ class DeployMixin:
                 if problem:
                     raise SDKGuestOperationError("cannot deploy image %s to disk %s of '%s': %s; nothing was written"
                                                  % (meta['imagename'], vdev, userid, problem), rs=3)
-            for (vdev, _disk, path, header), disk in zip(pairs, linked):
+            for (vdev, disk_rec, path, header), disk in zip(pairs, linked):
                 device = disk.part1_path if header.kind == image_format.FBA_PART else disk.path
                 if not device:
                     raise SDKGuestOperationError('disk %s of %s has no partition to write the FBA partition image '
                                                  'to' % (vdev, userid), rs=3)
-                got = node.agent('write-image', path, device, str(header.header_len), '1' if header.gzip else '0')
+                unknown = not disk_rec['md5sum']        # an image of a z/VM Cloud Connector: hash it on the way
+                got = node.agent('write-image', path, device, str(header.header_len), '1' if header.gzip else '0',
+                                 *(['1'] if unknown else []))
                 total += int(got.get('bytes') or 0)
-        texts = [(vdev, records.image_texts(vdev, meta['imagename'], disk['md5sum'])) for vdev, disk, _p, _h in pairs]
+                if unknown:
+                    meta = repo.adopt(meta, got['md5'], got['sha256'])
+        md5sums = dict((d['vdev'], d['md5sum']) for d in meta['disks'])
+        texts = [(vdev, records.image_texts(vdev, meta['imagename'], md5sums[disk['vdev']]))
+                 for vdev, disk, _p, _h in pairs]
         self._record(userid, texts)
         self.last_transfer = transfer_figures(total, time.monotonic() - start)
 
@@ -208,7 +217,7 @@ class DeployMixin:
             try:
                 sftp = runner.open_sftp()
                 try:
-                    with sftp.open(path, 'rb') as stream:
+                    with access.sftp_reader(sftp, path) as stream:
                         data = stream.read()
                 finally:
                     sftp.close()
@@ -307,7 +316,7 @@ class DeployMixin:
                                          "%s" % (failure, userid, e), rs=5)
 
     def _read_disks(self, node, repo, userid, name, osv, vdevs, level, capture_type, comments):
-        repo.remove_dir(osv, name)              # what an interrupted capture left (never listed)
+        repo.begin(osv, name)                   # removes what an interrupted capture left (never listed)
         start = time.monotonic()
         total = 0
         made = []

@@ -26,6 +26,7 @@ from urllib.parse import unquote, urlsplit
 
 from ansible_collections.zvm.cloud.plugins.module_utils.images import format as image_format
 from ansible_collections.zvm.cloud.plugins.module_utils.images import repository
+from ansible_collections.zvm.cloud.plugins.module_utils.node import access
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.deploy import DeployMixin, transfer_figures
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import (
     SDKFunctionNotImplementError, SDKInvalidInputFormat,
@@ -69,16 +70,20 @@ def url_scheme(url, field='url'):
 
 class _Counter:
     """A writable binary sink that counts what goes through it to
-    ``target`` (None: nowhere) and hashes it when asked."""
+    ``target`` (None: nowhere) and hashes it when asked (md5, and sha256
+    with ``sha256``)."""
 
-    def __init__(self, target=None, md5=False):
+    def __init__(self, target=None, md5=False, sha256=False):
         self.target = target
         self.md5 = hashlib.md5(usedforsecurity=False) if md5 else None
+        self.sha256 = hashlib.sha256() if sha256 else None
         self.count = 0
 
     def write(self, data):
         if self.md5 is not None:
             self.md5.update(data)
+        if self.sha256 is not None:
+            self.sha256.update(data)
         if self.target is not None:
             self.target.write(data)
         self.count += len(data)
@@ -131,7 +136,7 @@ class ImageMixin(DeployMixin):
         repo = self._repository('image_import')
         node = repo.node
         repo.require_absent(name)
-        repo.remove_dir(os_version, name)           # what an interrupted import left (never listed)
+        repo.begin(os_version, name)                # removes what an interrupted import left (never listed)
         dest = posixpath.join(repo.dir_of(os_version, name), repository.ROOT_VDEV)
         start = time.monotonic()
         try:
@@ -163,8 +168,7 @@ class ImageMixin(DeployMixin):
         try:
             sftp = runner.open_sftp()
             try:
-                with sftp.open(source, 'rb') as stream:
-                    stream.prefetch()
+                with access.sftp_reader(sftp, source) as stream:
                     return node.agent('fetch', '-', dest, md5, sha, stdin=stream)
             finally:
                 sftp.close()
@@ -179,8 +183,11 @@ class ImageMixin(DeployMixin):
         as zvmsdk gives it), ``type``, ``comments``, ``last_access_time``
         (when it was imported or captured) and ``image_path`` (the root
         disk's file), plus ``sha256sum``, ``format``, ``root_vdev`` and
-        ``disks``.  With ``imagename``, that image only (any case); one
-        that does not exist raises SDKObjectNotExistError."""
+        ``disks``.  An image a z/VM Cloud Connector wrote (no meta.json) is
+        listed too, with ``md5sum`` and ``sha256sum`` None until its first
+        deploy or export has read it whole.  With ``imagename``, that
+        image only (any case); one that does not exist raises
+        SDKObjectNotExistError."""
         repo = self._repository('image_query')
         if imagename is not None:
             return [repository.query_record(repo.root, repo.require(imagename))]
@@ -213,8 +220,11 @@ class ImageMixin(DeployMixin):
         access node, or on ``remote_host`` ('user@host') over SFTP (written
         as ``path.part``, then renamed).  Returns zvmsdk's
         ``{image_name, image_path, os_version, md5sum, comments}``
-        (``image_path`` is ``dest_url``).  An ``alldisks`` image has one
-        file per disk and is not exported (SDKFunctionNotImplementError)."""
+        (``image_path`` is ``dest_url``).  The first export of an image of
+        a z/VM Cloud Connector (no meta.json, md5sum None) hashes it on the
+        way and writes its meta.json (``Repository.adopt``).  An
+        ``alldisks`` image has one file per disk and is not exported
+        (SDKFunctionNotImplementError)."""
         dest = file_url_path(dest_url, 'dest_url') if url_scheme(dest_url, 'dest_url') == 'file' else None
         if dest is None:
             raise SDKInvalidInputFormat('dest_url: %r: an image is exported to a file:// URL' % (dest_url,))
@@ -227,15 +237,23 @@ class ImageMixin(DeployMixin):
         source = repository.file_path(repo.root, meta, repository.root_disk(meta))
         start = time.monotonic()
         if remote_host:
-            nbytes = self._send_remote(repo.node, remote_host, source, dest)
+            sink = self._send_remote(repo.node, remote_host, source, dest, hashes=not meta['md5sum'])
+            nbytes = sink.count
+            hashes = (sink.md5.hexdigest(), sink.sha256.hexdigest()) if sink.md5 is not None else None
         else:
-            nbytes = repo.node.agent('fetch', 'file://' + source, dest, meta['md5sum'], NO_CHECKSUM)['bytes']
+            got = repo.node.agent('fetch', 'file://' + source, dest, meta['md5sum'] or NO_CHECKSUM, NO_CHECKSUM)
+            nbytes, hashes = got['bytes'], (got['md5'], got['sha256'])
+        if not meta['md5sum']:              # an image of a z/VM Cloud Connector: now its checksums are known
+            meta = repo.adopt(meta, *hashes)
         self.last_transfer = transfer_figures(nbytes, time.monotonic() - start)
         return {'image_name': meta['imagename'], 'image_path': dest_url, 'os_version': meta['imageosdistro'],
                 'md5sum': meta['md5sum'], 'comments': meta['comments']}
 
     @staticmethod
-    def _send_remote(node, remote_host, source, dest):
+    def _send_remote(node, remote_host, source, dest, hashes=False):
+        """``source`` on the node to ``dest`` on ``remote_host`` over SFTP
+        (``dest.part``, then renamed): the _Counter the bytes went through
+        (hashed with ``hashes``)."""
         runner = node.sftp_from(remote_host)
         try:
             sftp = runner.open_sftp()
@@ -244,7 +262,7 @@ class ImageMixin(DeployMixin):
                 try:
                     with sftp.open(part, 'wb') as stream:
                         stream.set_pipelined(True)
-                        sink = _Counter(stream)
+                        sink = _Counter(stream, md5=hashes, sha256=hashes)
                         node.agent('send', source, stdout=sink)
                     sftp.posix_rename(part, dest)
                 except Exception:
@@ -254,16 +272,20 @@ class ImageMixin(DeployMixin):
                 sftp.close()
         finally:
             runner.close()
-        return sink.count
+        return sink
 
     def image_export_matches(self, image_name, dest_url, remote_host=None):
         """Whether ``dest_url`` (as for ``image_export``) already holds the
-        image's bytes: same size, then same md5 (read and hashed).
-        (A collection extension, for idempotent exports.)"""
+        image's bytes: same size, then same md5 (read and hashed).  False
+        for an image of a z/VM Cloud Connector whose md5 is not known yet
+        (``image_export`` learns it).  (A collection extension, for
+        idempotent exports.)"""
         dest = file_url_path(dest_url, 'dest_url')
         repo = self._repository('image_export')
         meta = repo.require(image_name)
         root = repository.root_disk(meta)
+        if not root['md5sum']:
+            return False
         sink = _Counter(md5=True)
         if remote_host:
             runner = repo.node.sftp_from(remote_host)
@@ -275,8 +297,7 @@ class ImageMixin(DeployMixin):
                             return False
                     except IOError:
                         return False
-                    with sftp.open(dest, 'rb') as stream:
-                        stream.prefetch()
+                    with access.sftp_reader(sftp, dest, root['image_size_in_bytes']) as stream:
                         for data in iter(lambda: stream.read(1 << 20), b''):
                             sink.write(data)
                 finally:

@@ -51,3 +51,30 @@ def test_read_back_upper_cased_and_without_the_disk():
     e = directory.parse(ENTRY + ['* ZVMCLOUD IMAGE 0100 RHEL9 %s' % MD5.upper(), '* zvmcloud image 0102 x %s' % MD5,
                                  '* ZVMCLOUD IMAGE 0101 HALF+'])
     assert records.deployed(e) == {'0100': {'vdev': '0100', 'image_name': 'RHEL9', 'md5sum': MD5, 'clone_of': None}}
+
+
+def test_removing_an_mdisk_through_the_directory_model_removes_its_records():
+    e = directory.parse(ENTRY + ['MDISK 0102 3390 2000 10 LX0100 MR', 'NICDEF 0600 TYPE QDIO', '*NICID 0600 eth0'])
+    records.replace(e, '0100', records.image_texts('0100', 'keep', MD5))
+    records.replace(e, '0101', records.image_texts('0101', 'n' * 70, MD5))          # two records
+    records.replace(e, '0102', records.clone_texts('0102', 'gold', '100'))
+    e.add_comment('ZVMCLOUD IMAGE 101')                                              # not a complete record
+    e.add_comment('a comment that names ZVMCLOUD IMAGE 0101')
+    assert records.recorded_vdevs(e) == {'0100', '0101', '0102'}
+    assert e.remove_mdisk('101') is True and e.remove_mdisk('0102') is True           # in the same change
+    assert records.recorded_vdevs(e) == {'0100'} and list(records.deployed(e)) == ['0100']
+    left = [r for r in e.records() if r.startswith('*')]
+    assert left == ['*NICID 0600 eth0', '* ZVMCLOUD IMAGE 0100 keep %s' % MD5,
+                    '* a comment that names ZVMCLOUD IMAGE 0101']
+    assert e.find_mdisk('0100') is not None and e.find_mdisk('0101') is None
+    assert e.remove_mdisk('0101') is False
+    again = directory.parse(e.records())
+    again.add_mdisk('0101', '3390', 10, start=3000, volser='LX0100')                # made again at that vdev
+    assert list(records.deployed(again)) == ['0100']
+
+
+def test_dirmaints_dmdisk_removes_only_the_mdisk_statement():
+    e = entry()
+    records.replace(e, '0101', records.image_texts('0101', 'img', MD5))
+    assert e.remove_mdisk_statement('0101') is True and e.remove_mdisk_statement('0101') is False
+    assert records.recorded_vdevs(e) == {'0101'} and records.deployed(e) == {}

@@ -9,6 +9,7 @@ import pytest
 
 from ansible_collections.zvm.cloud.plugins.module_utils.images import format as fmt
 from ansible_collections.zvm.cloud.plugins.module_utils.images import repository as repo
+from ansible_collections.zvm.cloud.plugins.module_utils.node.errors import NodeError
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import (
     SDKConflictError, SDKInternalError, SDKInvalidInputFormat, SDKObjectNotExistError,
 )
@@ -26,20 +27,35 @@ def meta(name='rhel9', os_version='rhel9.4', **kw):
 
 
 class FakeNode:
-    """The agent verbs the repository uses, over a dict of files."""
+    """The agent verbs the repository uses, over a dict of files (text:
+    a meta.json, bytes: an image file)."""
 
     repository = ROOT
 
     def __init__(self):
         self.files = {}
         self.calls = []
+        self.fail = {}
 
     def agent(self, verb, *args, **kw):
         self.calls.append((verb,) + args)
-        if verb == 'list':
-            return dict((p, t) for p, t in self.files.items() if p.endswith('/meta.json'))
+        if verb in self.fail:
+            raise self.fail[verb]
+        if verb == 'scan':
+            meta = dict((p, t) for p, t in self.files.items() if p.endswith('/meta.json'))
+            dirs = set(p.rsplit('/', 1)[0] for p in meta)
+            incomplete = sorted(set(p.rsplit('/', 1)[0] for p in self.files if p.endswith('/' + repo.INCOMPLETE)))
+            files = dict((p, {'bytes': len(b), 'mtime': 1700000000.5, 'head': b[:512].hex()})
+                         for p, b in self.files.items() if isinstance(b, bytes) and p.rsplit('/', 1)[0] not in dirs
+                         and p.rsplit('/', 1)[0] not in incomplete and len(p.rsplit('/', 1)[1]) == 4)
+            return {'meta': meta, 'files': files, 'incomplete': [d for d in incomplete if d not in dirs]}
+        if verb == 'begin':
+            self.agent('remove', args[0])
+            self.files[args[0] + '/' + repo.INCOMPLETE] = b''
+            return {}
         if verb == 'put-meta':
             self.files[args[0]] = kw['stdin'].decode()
+            self.files.pop(args[1], None)
             return {}
         if verb == 'remove':
             for path in args:
@@ -147,7 +163,8 @@ def test_write_validates_before_writing_and_remove_takes_the_metadata_first():
     assert node.calls == []
     m = meta()
     r.write_meta(m)
-    assert node.calls[-1] == ('put-meta', ROOT + '/netboot/rhel9.4/rhel9/meta.json')
+    assert node.calls[-1] == ('put-meta', ROOT + '/netboot/rhel9.4/rhel9/meta.json',
+                              ROOT + '/netboot/rhel9.4/rhel9/.zvmcloud-incomplete')
     assert r.images() == {'rhel9': m}
     node.files[ROOT + '/netboot/rhel9.4/rhel9/0100'] = 'data'
     r.remove(m)
@@ -174,9 +191,88 @@ def test_a_listing_is_reused_only_when_asked_and_forgotten_after_a_write():
     put(node, meta('one'))
     r = repo.Repository(node)
     assert r.find('one') is not None and r.find('one', fresh=False) is not None
-    assert [c[0] for c in node.calls] == ['list']
+    assert [c[0] for c in node.calls] == ['scan']
     r.find('one')
-    assert [c[0] for c in node.calls] == ['list', 'list']
+    assert [c[0] for c in node.calls] == ['scan', 'scan']
     r.write_meta(meta('two'))
     assert r.find('two', fresh=False) is not None
-    assert [c[0] for c in node.calls] == ['list', 'list', 'put-meta', 'list']
+    assert [c[0] for c in node.calls] == ['scan', 'scan', 'put-meta', 'scan']
+
+
+# -- images a z/VM Cloud Connector wrote (no meta.json) ----------------------------------------------------------
+
+def feilong_header(kind_magic=b'xCAT FBA Part Image:', size='4096 BLK', level=6):
+    return (kind_magic + size.rjust(16).encode() + b' HLen: 0055 GZIP: %d' % level).ljust(512, b' ')
+
+
+def test_an_image_file_without_metadata_is_listed_from_its_place_and_header():
+    node = FakeNode()
+    node.files[ROOT + '/netboot/sles15/90685d2b-167bimage/0100'] = feilong_header() + b'\x1f\x8b' + b'z' * 1000
+    node.files[ROOT + '/netboot/sles15/90685d2b-167bimage/image.img'] = b'an import Feilong did not rename yet'
+    node.files[ROOT + '/netboot/rhel7.9/ckd/0100'] = feilong_header(b'xCAT CKD Disk Image:', '3338 CYL', 0) + b'x'
+    node.files[ROOT + '/netboot/rhel7.9/old/0100'] = b'xCAT CKD Disk Image:' + b'    1113 CYL'.rjust(16) + b'\x1f\x8b'
+    r = repo.Repository(node)
+    images = r.images()
+    assert sorted(images) == ['90685d2b-167bimage', 'ckd', 'old'] and r.problems == []
+    m = images['90685d2b-167bimage']
+    assert m == {'imagename': '90685d2b-167bimage', 'imageosdistro': 'sles15', 'md5sum': None, 'sha256sum': None,
+                 'disk_size_units': '4096:BLK', 'image_size_in_bytes': 1514, 'type': 'rootonly', 'comments': None,
+                 'last_access_time': 1700000000.5, 'format': 'FBA_PART', 'root_vdev': '0100',
+                 'disks': [{'vdev': '0100', 'file': '0100', 'disk_size_units': '4096:BLK', 'image_size_in_bytes': 1514,
+                            'md5sum': None, 'format': 'FBA_PART', 'header_len': 512, 'gzip': 6}]}
+    assert (images['ckd']['format'], images['ckd']['disk_size_units']) == ('CKD_TRACKS', '3338:CYL')
+    assert (images['old']['disks'][0]['header_len'], images['old']['disks'][0]['gzip']) == (36, 6)
+    rec = repo.query_record(ROOT, m)
+    assert rec['image_path'] == ROOT + '/netboot/sles15/90685d2b-167bimage/0100' and rec['md5sum'] is None
+
+
+def test_what_is_not_a_listed_image_without_metadata_is_a_problem():
+    node = FakeNode()
+    node.files[ROOT + '/netboot/rhel9/raw/0100'] = b'\x1f\x8b raw gzip, no header'
+    node.files[ROOT + '/netboot/rhel9/two/0100'] = feilong_header()
+    node.files[ROOT + '/netboot/rhel9/two/0101'] = feilong_header()
+    node.files[ROOT + '/netboot/rhel9/zero/0100'] = feilong_header(size='0 BLK')
+    node.files[ROOT + '/netboot/RHEL9/upper/0100'] = feilong_header()
+    node.files[ROOT + '/netboot/rhel9/cut/0100'] = b'xCAT FBA Disk Image:  x'
+    node.files[ROOT + '/netboot/rhel9/ours/0100'] = feilong_header()           # an interrupted import of ours
+    node.files[ROOT + '/netboot/rhel9/ours/' + repo.INCOMPLETE] = b''
+    node.files[ROOT + '/netboot/rhel9/part/0100.part'] = feilong_header()
+    put(node, meta('Taken', 'rhel9.4'))
+    node.files[ROOT + '/netboot/sles15/taken/0100'] = feilong_header()
+    r = repo.Repository(node)
+    assert sorted(r.images()) == ['taken']
+    problems = '\n'.join(r.problems)
+    assert 'rhel9/raw/0100: no image header, so its disk size is unknown' in problems
+    assert 'rhel9/two: 2 image files (0100, 0101) and no meta.json' in problems
+    assert 'rhel9/zero/0100: disk_size_units' in problems
+    assert 'RHEL9/upper/0100: the directory names are not an os_version and an image name' in problems
+    assert 'rhel9/cut/0100: the image header of an FBA disk image' in problems
+    assert 'rhel9/ours: an import or capture that did not finish' in problems
+    assert 'sles15/taken/0100: the name taken is taken by Taken' in problems
+    assert 'part' not in problems
+
+
+def test_adopting_writes_the_meta_json_with_the_checksums():
+    node = FakeNode()
+    node.files[ROOT + '/netboot/sles15/fl/0100'] = feilong_header() + b'data'
+    r = repo.Repository(node)
+    derived = r.require('fl')
+    full = r.adopt(derived, MD5, SHA)
+    disk = dict(derived['disks'][0], md5sum=MD5, sha256sum=SHA)
+    assert full == dict(derived, md5sum=MD5, sha256sum=SHA, disks=[disk])
+    assert json.loads(node.files[ROOT + '/netboot/sles15/fl/meta.json']) == full
+    assert r.require('fl') == full                      # now an image with its metadata
+    node.fail['put-meta'] = NodeError('put-meta failed: Permission denied', code=2)
+    assert r.adopt(derived, MD5, SHA) == full           # not written: known for this run only
+
+
+def test_begin_refuses_a_directory_another_tool_wrote():
+    node = FakeNode()
+    node.fail['begin'] = NodeError('begin on node failed (exit 5): /x/netboot/rhel9/a holds files zvm.cloud did not '
+                                   'write (a.img): an image of another tool', code=5)
+    with pytest.raises(SDKConflictError, match='The image name a cannot be used: .*holds files zvm.cloud did not '
+                                               'write'):
+        repo.Repository(node).begin('rhel9', 'a')
+    node.fail['begin'] = NodeError('begin on node failed (exit 2): Permission denied', code=2)
+    with pytest.raises(NodeError, match='Permission denied'):
+        repo.Repository(node).begin('rhel9', 'a')

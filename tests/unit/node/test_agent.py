@@ -210,6 +210,67 @@ def test_list_put_meta_and_remove(tmp_path):
         assert rc == 2 and 'refusing to remove' in err
 
 
+def test_scan_lists_metadata_and_the_image_files_of_directories_without(tmp_path):
+    root = tmp_path / 'images'
+    assert run('scan', root)[:2] == (0, {'meta': {}, 'files': {}, 'incomplete': []})
+    ours = root / 'netboot' / 'rhel9' / 'ours'
+    ours.mkdir(parents=True)
+    (ours / 'meta.json').write_text('{"imagename": "ours"}')
+    (ours / '0100').write_bytes(b'not listed: the directory has a meta.json')
+    feilong = root / 'netboot' / 'sles15' / 'fl'
+    feilong.mkdir(parents=True)
+    (feilong / '0100').write_bytes(b'H' * 600)
+    (feilong / '0101.part').write_bytes(b'partial')
+    (feilong / 'import.img').write_bytes(b'not a vdev')
+    (feilong / 'abcd').mkdir()
+    os.utime(str(feilong / '0100'), (1700000000.25, 1700000000.25))
+    rc, result, err = run('begin', root / 'netboot' / 'sles15' / 'mine')
+    assert (rc, err, result['dir']) == (0, '', str(root / 'netboot' / 'sles15' / 'mine'))
+    (root / 'netboot' / 'sles15' / 'mine' / '0100').write_bytes(b'complete, but no meta.json yet')
+    rc, result, err = run('scan', root)
+    assert (rc, err) == (0, '')
+    assert result == {'meta': {str(ours / 'meta.json'): '{"imagename": "ours"}'},
+                      'files': {str(feilong / '0100'): {'bytes': 600, 'mtime': 1700000000.25, 'head': '48' * 512}},
+                      'incomplete': [str(root / 'netboot' / 'sles15' / 'mine')]}
+
+
+def test_begin_makes_an_image_directory_and_put_meta_takes_its_marker(tmp_path):
+    folder = tmp_path / 'netboot' / 'rhel9' / 'img'
+    assert run('begin', folder)[0] == 0 and sorted(os.listdir(str(folder))) == [agent.INCOMPLETE]
+    (folder / '0100').write_bytes(b'x')
+    (folder / '0101.part').write_bytes(b'x')
+    assert run('begin', folder)[0] == 0 and sorted(os.listdir(str(folder))) == [agent.INCOMPLETE]   # ours: emptied
+    rc, _result, err = run('put-meta', folder / 'meta.json', folder / agent.INCOMPLETE, stdin=b'{}')
+    assert (rc, err, sorted(os.listdir(str(folder)))) == (0, '', ['meta.json'])
+    (folder / '0100').write_bytes(b'x')
+    assert run('begin', folder)[0] == 0 and sorted(os.listdir(str(folder))) == [agent.INCOMPLETE]   # ours: meta.json
+    other = tmp_path / 'netboot' / 'rhel9' / 'feilong'
+    other.mkdir()
+    (other / '0100').write_bytes(b'an image a z/VM Cloud Connector wrote')
+    rc, _result, err = run('begin', other)
+    assert rc == agent.EXIT_NOT_OURS == 5 and 'holds files zvm.cloud did not write (0100)' in err
+    assert os.listdir(str(other)) == ['0100']
+    (tmp_path / 'file').write_bytes(b'')
+    assert run('begin', tmp_path / 'file')[0] == 5
+    for bad in ('relative', '/', '/tmp/../etc'):
+        rc, _result, err = run('begin', bad)
+        assert rc == 2 and 'refusing to use' in err
+
+
+@pytest.mark.parametrize('gz', [0, 1])
+def test_write_image_hashes_the_whole_file_when_asked(tmp_path, gz):
+    image = tmp_path / 'image'
+    content = b'H' * 512 + (gzip.compress(DATA) if gz else DATA)
+    image.write_bytes(content)
+    dev = tmp_path / 'dev'
+    dev.write_bytes(b'\0' * (8 << 20))
+    rc, result, err = run('write-image', image, dev, 512, gz, 1)
+    assert (rc, err) == (0, '') and result['bytes'] == len(DATA)
+    assert (result['md5'], result['sha256']) == hashes(content)
+    assert dev.read_bytes()[:len(DATA)] == DATA
+    assert 'md5' not in run('write-image', image, dev, 512, gz)[1]
+
+
 def test_mktemp_size_head_wait(tmp_path):
     rc, result, _err = run('mktemp')
     assert rc == 0 and os.path.isfile(result['path']) and os.stat(result['path']).st_mode & 0o777 == 0o600
