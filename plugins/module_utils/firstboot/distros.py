@@ -88,7 +88,11 @@ def parse(os_version, field='os_version'):
     if not isinstance(os_version, str) or not os_version.strip():
         raise InputError('%s: a distribution and release is required, such as rhel9 or ubuntu22.04 (supported: %s)'
                          % (field, SUPPORTED))
-    text = os_version.strip().lower()
+    text = os_version.strip(' ')       # blanks only: str.strip() also takes control characters away
+    if not text.isascii() or not text.isprintable():
+        raise InputError('%s: %r is not a distribution and release: only printable ASCII is (supported: %s)'
+                         % (field, os_version, SUPPORTED))
+    text = text.lower()
     for family, prefixes in FAMILIES:
         prefix = next((p for p in prefixes if text.startswith(p)), None)
         if prefix is None:

@@ -75,8 +75,8 @@ CKD_TRACKS_REFUSED = ("%s is a CKD track image written by Feilong's ckdencode (h
 
 Header = collections.namedtuple('Header', 'kind size unit gzip header_len')
 
-_SIZE_RE = re.compile(r'^\s*(\d+)\s+(CYL|BLK)\s*$')
-_SIZE_UNITS_RE = re.compile(r'^\s*(\d+)\s*:\s*(CYL|BLK)\s*$', re.IGNORECASE)
+_SIZE_RE = re.compile(r'^\s*(\d+)\s+(CYL|BLK)\s*$', re.ASCII)
+_SIZE_UNITS_RE = re.compile(r'^ *([0-9]+) *: *(CYL|BLK) *$', re.IGNORECASE)      # blanks only; fullmatch
 
 
 def data_bytes(size, unit):
@@ -102,7 +102,7 @@ def size_units(size, unit):
 
 def parse_size_units(text, field='disk_size_units'):
     """``'3338:CYL'`` -> (3338, 'CYL'); SDKInvalidInputFormat naming ``field``."""
-    m = _SIZE_UNITS_RE.match(str(text)) if isinstance(text, (str, int)) else None
+    m = _SIZE_UNITS_RE.fullmatch(str(text)) if isinstance(text, (str, int)) else None
     if not m or int(m.group(1)) <= 0:
         raise SDKInvalidInputFormat('%s: %r is not of the form SIZE:CYL or SIZE:BLK (e.g. 3338:CYL, 2097152:BLK)'
                                     % (field, text))

@@ -159,7 +159,7 @@ def validate(meta):
 def check_name(image_name, field='image_name'):
     """An image name as given; SDKInvalidInputFormat unless it is 1-100 of
     A-Z a-z 0-9 . _ - starting with a letter or digit."""
-    if not isinstance(image_name, str) or not _NAME_RE.match(image_name):
+    if not isinstance(image_name, str) or not _NAME_RE.fullmatch(image_name):
         raise SDKInvalidInputFormat('%s: %r must be 1 to 100 characters of A-Z, a-z, 0-9, ".", "_" and "-", '
                                     'starting with a letter or a digit' % (field, image_name))
     return image_name
@@ -168,8 +168,10 @@ def check_name(image_name, field='image_name'):
 def check_os_version(os_version, field='os_version'):
     """The os_version in lower case (its directory name); SDKInvalidInputFormat
     unless it is 1-32 of a-z 0-9 . _ - (e.g. rhel9.4, sles15sp5, ubuntu22)."""
-    text = os_version.strip().lower() if isinstance(os_version, str) else None
-    if not text or not _OS_RE.match(text):
+    # checked before lower-casing, so that no Unicode case mapping (the Kelvin sign) makes it valid
+    text = os_version.strip(' ') if isinstance(os_version, str) else None      # blanks only
+    text = text.lower() if text and text.isascii() else None
+    if not text or not _OS_RE.fullmatch(text):
         raise SDKInvalidInputFormat('%s: %r must be 1 to 32 characters of a-z, 0-9, ".", "_" and "-" (such as '
                                     'rhel9.4 or sles15sp5)' % (field, os_version))
     return text
@@ -225,7 +227,7 @@ def derived_metadata(root, path, info):
     os_version, name, vdev = parts
     if 'error' in info:
         return None, 'cannot be read: %s' % info['error']
-    if not _OS_RE.match(os_version) or not _NAME_RE.match(name):
+    if not _OS_RE.fullmatch(os_version) or not _NAME_RE.fullmatch(name):
         return None, 'the directory names are not an os_version and an image name zvm.cloud accepts'
     try:
         header = image_format.parse_header(bytes.fromhex(info.get('head') or ''))

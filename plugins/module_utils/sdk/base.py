@@ -55,6 +55,7 @@ class SDKBase:
         self._node = node
         self._node_made = False
         self._node_lock = threading.Lock()
+        self._per_thread = threading.local()
 
     @property
     def node(self):
@@ -69,6 +70,17 @@ class SDKBase:
     @node.setter
     def node(self, value):
         self._node, self._node_made = value, False
+
+    @property
+    def last_transfer(self):
+        """The figures of this thread's last image transfer ({bytes,
+        seconds, mb_per_s}, or None): per thread, because a fleet task
+        deploys several guests at once through one SDK object."""
+        return getattr(self._per_thread, 'last_transfer', None)
+
+    @last_transfer.setter
+    def last_transfer(self, value):
+        self._per_thread.last_transfer = value
 
     def require_node(self, purpose):
         """The access node, or SDKFunctionNotImplementError naming

@@ -118,7 +118,6 @@ class DeployMixin:
     """Deploy, capture and clone methods of SDKAPI (see ``image.ImageMixin``)."""
 
     capture_stop_timeout = CAPTURE_STOP_TIMEOUT
-    last_transfer = None
 
     # -- deploy ------------------------------------------------------------------------------------------
     def guest_deploy(self, userid, image_name, transportfiles=None, remotehost=None, vdev=None, hostname=None,

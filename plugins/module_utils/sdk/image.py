@@ -98,8 +98,6 @@ class ImageMixin(DeployMixin):
     """Image methods of SDKAPI (mixed into ``api.SDKAPI``); they need an
     access node (``SDKBase.require_node``)."""
 
-    last_transfer = None
-
     def _repository(self, purpose):
         return repository.Repository(self.require_node(purpose))
 

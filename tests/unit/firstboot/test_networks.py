@@ -204,3 +204,9 @@ def test_overlapping_vdevs_and_two_host_names_are_refused():
 def test_duplicate_dns_servers_are_listed_once():
     nic = networks.normalize([one(dns_addr=['9.0.2.1', '9.0.2.1', 'fd00::53'])]).nics[0]
     assert nic.dns == ['9.0.2.1', 'fd00::53'] and nic.dns_of(4) == ['9.0.2.1'] and nic.dns_of(6) == ['fd00::53']
+
+
+@pytest.mark.parametrize('os_version', ['rhel9\u200b', 'sles15\x1f', 'ubuntu\uff12\uff12'])
+def test_an_os_version_outside_printable_ascii_is_refused(os_version):
+    with pytest.raises(InputError, match='os_version'):
+        distros.parse(os_version)

@@ -109,3 +109,9 @@ def test_fits():
     assert fmt.fits(header, 'CYL', 100) is None
     assert fmt.fits(header, 'CYL', 99) == 'the image needs a disk of 100 CYL, the target has 99 CYL'
     assert 'is for a CKD disk (CYL), the target counts BLK' in fmt.fits(header, 'BLK', 10 ** 6)
+
+
+@pytest.mark.parametrize('text', ['\u0663\u0663\u0663:CYL', '3338:CYL\n', '\uff13:BLK'])
+def test_size_units_take_ascii_digits_only_and_nothing_after(text):
+    with pytest.raises(SDKInvalidInputFormat, match='disk_size_units'):
+        fmt.parse_size_units(text)

@@ -276,3 +276,20 @@ def test_begin_refuses_a_directory_another_tool_wrote():
     node.fail['begin'] = NodeError('begin on node failed (exit 2): Permission denied', code=2)
     with pytest.raises(NodeError, match='Permission denied'):
         repo.Repository(node).begin('rhel9', 'a')
+
+
+@pytest.mark.parametrize('name', ['img\n', 'img\x00', 'im\u0131g', '\uff49mg'])
+def test_an_image_name_with_a_newline_or_non_ascii_is_refused(name):
+    with pytest.raises(SDKInvalidInputFormat, match='image_name'):
+        repo.check_name(name)
+
+
+@pytest.mark.parametrize('os_version', ['rhel9\n', 'rhel9\n\n', 'rhel\u212a', 'sles15\u200b', '\u0440hel9'])
+def test_an_os_version_is_checked_before_it_is_lower_cased(os_version):
+    # the Kelvin sign lower-cases to 'k': it must not become a valid name
+    with pytest.raises(SDKInvalidInputFormat, match='os_version'):
+        repo.check_os_version(os_version)
+
+
+def test_an_os_version_is_lower_cased_and_trimmed_of_blanks():
+    assert repo.check_os_version(' RHEL9.4 ') == 'rhel9.4'

@@ -165,3 +165,20 @@ def test_console_reader_without_node_needs_vmur_here(monkeypatch, tmp_path):
 def test_reader_argv():
     assert sdk_host.reader_argv(sdk_host.DEFAULT_READER_COMMAND, '0042') == ['vmur', 'receive', '-H', '-t', '-O', '42']
     assert sdk_host.reader_argv(['vmur', 're', '-O', '{spoolid}', '-t'], 7) == ['vmur', 're', '-O', '7', '-t']
+
+
+def test_last_transfer_is_per_thread():
+    # a fleet task deploys several guests at once through one SDK object: each thread sees its own figures
+    import threading
+    sdk = SDKAPI(client=object())
+    sdk.last_transfer = {'bytes': 1, 'seconds': 1.0, 'mb_per_s': 0.0}
+    seen = []
+
+    def other():
+        seen.append(sdk.last_transfer)
+        sdk.last_transfer = {'bytes': 2, 'seconds': 1.0, 'mb_per_s': 0.0}
+
+    t = threading.Thread(target=other)
+    t.start()
+    t.join()
+    assert seen == [None] and sdk.last_transfer['bytes'] == 1
