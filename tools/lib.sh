@@ -137,7 +137,8 @@ stage_collection() {
 # openssh-server (the access node's real SSH server in the image tests),
 # netplan.io, cloud-init and xorriso (the programs that read the first-boot
 # files in their tests: netplan generate, cloud-init's ConfigDrive datasource
-# run by /usr/bin/python3, the config drive's extraction).  Quick when
+# run by /usr/bin/python3, the config drive's extraction), e2fsprogs (the
+# simulated access node's mkfs.ext4, e2fsck in the file system tests).  Quick when
 # installed.  Exports FENCE_AGENTS_BIN (the fence_* scripts),
 # FENCE_AGENTS_PYTHONPATH (fencing.py) and FENCE_AGENTS_PYTHON.
 installed() {
@@ -146,7 +147,7 @@ installed() {
 
 setup_system() {
     local missing=() pkg
-    for pkg in fence-agents openssl shellcheck openssh-server netplan.io cloud-init xorriso; do
+    for pkg in fence-agents openssl shellcheck openssh-server netplan.io cloud-init xorriso e2fsprogs; do
         installed "$pkg" || missing+=("$pkg")
     done
     if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -22,6 +22,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import contextlib
+import re
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule
@@ -44,6 +45,16 @@ def error_result(exc):
     elif isinstance(exc, ValidationError):
         extra['smapi'] = {'function': exc.function, 'parameter': exc.parameter}
     return str(exc).replace('\n', ' '), extra
+
+
+def one_line(msg):
+    """``msg`` with its control characters and line separators escaped
+    (``\\r``, ``\\x85``, ``\\u2028``): a value quoted in a message, as
+    AnsibleModule quotes a choice it refuses, cannot break it into lines."""
+    if not isinstance(msg, str):
+        return msg
+    return ''.join(ascii(ch)[1:-1] if ord(ch) < 0x20 or 0x7f <= ord(ch) <= 0x9f or ch in '\u2028\u2029' else ch
+                   for ch in msg)
 
 
 class State:
@@ -231,6 +242,26 @@ def _raw_arguments():
         return {}
 
 
+_URL_USERINFO_RE = re.compile(r'://([^/?#]*)@')
+
+
+def url_passwords(value):
+    """The passwords written in URLs (``scheme://user:password@host``)
+    anywhere in ``value`` (an option value, a list, a dict)."""
+    found = set()
+    if isinstance(value, str):
+        for userinfo in _URL_USERINFO_RE.findall(value):
+            if ':' in userinfo and userinfo.split(':', 1)[1]:
+                found.add(userinfo.split(':', 1)[1])
+    elif isinstance(value, dict):
+        for item in value.values():
+            found.update(url_passwords(item))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            found.update(url_passwords(item))
+    return found
+
+
 def _tame(value):
     """``value`` with every int too large for str() (Python refuses more
     than 4300 digits) replaced by a short text."""
@@ -248,7 +279,8 @@ class ZvmModule(AnsibleModule):
     whose argument spec has the access node options (``node.options``) gets
     an SDK with the node, made from them when it is first used (here, when
     ``node_host`` is not set); its connection is closed when the module
-    exits."""
+    exits.  The node options are checked when the SDK is made, before any
+    SMAPI call, also in a run that does not use the node."""
 
     def __init__(self, argument_spec, supports_check_mode=True, **kwargs):
         spec = connection.argument_spec()
@@ -268,7 +300,14 @@ class ZvmModule(AnsibleModule):
 
     def _log_invocation(self):
         self._check_raw_numbers()       # AnsibleModule.__init__ logs the converted values: check them first
+        self._mask_url_passwords()
         AnsibleModule._log_invocation(self)
+
+    def _mask_url_passwords(self):
+        """A password written in a URL (user:password@host, which the image
+        options refuse) is masked in the result as a no_log value is."""
+        if getattr(self, 'no_log_values', None) is not None:
+            self.no_log_values.update(url_passwords(_raw_arguments()) | url_passwords(getattr(self, 'params', None)))
 
     @property
     def sdk(self):
@@ -277,6 +316,10 @@ class ZvmModule(AnsibleModule):
             try:
                 kwargs = connection.client_kwargs(self.params)
                 if 'node_host' in self.argument_spec:
+                    # checked now, before any SMAPI call, also in a run that needs no node; the node itself is
+                    # made (and connected to) when it is first used
+                    from ansible_collections.zvm.cloud.plugins.module_utils.node import options as node_options
+                    node_options.node_kwargs(self.params)
                     kwargs['node'] = self._make_node
                 self._sdk = SDKAPI(**kwargs)
             except InputError as e:
@@ -298,11 +341,13 @@ class ZvmModule(AnsibleModule):
 
     def exit_json(self, **kwargs):
         self._close_node()
+        self._mask_url_passwords()
         AnsibleModule.exit_json(self, **kwargs)
 
     def fail_json(self, msg, **kwargs):
         self._close_node()
-        AnsibleModule.fail_json(self, msg, **kwargs)
+        self._mask_url_passwords()
+        AnsibleModule.fail_json(self, one_line(msg), **kwargs)
 
     def smapi_calls(self):
         """How many SMAPI requests this run made (reads and writes)."""

@@ -23,8 +23,10 @@ of the system:
                  or, when the server refuses it (not authorized, not there),
                  Image_Query_DM of each guest on up to ``max_connections``
                  connections at once                                   1 + 1 per guest
+                 and in zvm_facts (``reader_files``), System_RDR_File_Query of
+                 each guest: the files waiting in its reader           + 1 per guest
     preflight    each capability tried read-only (``preflight.run``); only
-                 when named, never part of 'all'                                17
+                 when named, never part of 'all'                                18
     images       the image repository on the access node (``image_query``);
                  only when named, never part of 'all'                            0
     volumes      the FCP devices (System_WWPN_Query, the DEDICATE statements of
@@ -234,6 +236,18 @@ def definition_facts(entry):
     }
 
 
+def reader_facts(records):
+    """``{'count', 'files': [{'spoolid', 'name', 'type', 'class', 'origin',
+    'records'}]}`` of System_RDR_File_Query's records, in reader order."""
+    files = []
+    for r in records:
+        files.append({'spoolid': _int(str(r.get('file') or '').strip()), 'name': str(r.get('name') or '').strip(),
+                      'type': str(r.get('type') or '').strip(), 'class': str(r.get('class') or '').strip(),
+                      'origin': str(r.get('originid') or '').strip().upper(),
+                      'records': _int(str(r.get('records') or '').strip())})
+    return {'count': len(files), 'files': files}
+
+
 def stats_facts(stats):
     """Memory and CPUs of a running guest from its performance record
     (guest_inspect_stats): for hostvars when directories are not read."""
@@ -421,7 +435,7 @@ class SystemReader:
         return out
 
     def guests(self, include=None, exclude=None, power_states=None, definitions=False, nics=False, stats=False,
-               nic_counters=True):
+               nic_counters=True, reader_files=False):
         """{USERID: {'userid', 'power_state', ...}} of the guests whose
         names pass ``include``/``exclude`` and whose power state is in
         ``power_states`` (default both), in the directory's order.
@@ -431,7 +445,10 @@ class SystemReader:
         (guest_inspect_stats) to running guests; ``nics`` adds
         'active_nics', the NICs coupled to a virtual switch now, with MAC
         and (unless ``nic_counters`` is false, which saves a call) traffic
-        counters.  A guest deleted while it is read is left out.
+        counters.  ``reader_files`` adds 'reader_files' (``reader_facts``:
+        the files waiting in each guest's reader, one System_RDR_File_Query
+        a guest, on up to ``max_connections`` connections at once).  A guest
+        deleted while it is read is left out.
         """
         keep = name_filter(include, exclude)
         wanted_states = set(power_states or POWER_STATES)
@@ -452,6 +469,9 @@ class SystemReader:
                     del out[name]
                 else:
                     out[name].update(definition_facts(entry))
+        if reader_files and out:
+            for name, files in zip(list(out), self.reader_files(list(out))):
+                out[name]['reader_files'] = files
         running = [n for n, g in out.items() if g['power_state'] == POWER_ON]
         if stats and running:
             figures = self.sdk.guest_inspect_stats(running)
@@ -461,6 +481,21 @@ class SystemReader:
         if nics:
             self._add_active_nics(out, running, nic_counters)
         return out
+
+    def reader_files(self, userids):
+        """``reader_facts`` of each of ``userids``, in order: the first
+        guest's reader is read alone, so that when the SMAPI user may not
+        read readers (RC 100: not authorized) every guest gets None after one
+        refusal, the others concurrently."""
+        def read(userid):
+            found = host.guest_reader_files(self.session, userid)
+            return None if found is None else reader_facts(found)
+        if not userids:
+            return []
+        first = read(userids[0])
+        if first is None:
+            return [None] * len(userids)
+        return [first] + bounded_map(read, userids[1:], self.max_connections)
 
     def _add_active_nics(self, guests, running, with_counters):
         for guest in guests.values():
@@ -488,9 +523,10 @@ class SystemReader:
                 guests[name]['active_nics'].append(entry)
 
 
-def gather(sdk, subsets, guests=None, max_connections=DEFAULT_MAX_CONNECTIONS):
+def gather(sdk, subsets, guests=None, max_connections=DEFAULT_MAX_CONNECTIONS, reader_files=False):
     """The zvm facts of ``subsets`` (from resolve_subsets); ``guests``
-    limits the guests to names or patterns."""
+    limits the guests to names or patterns; ``reader_files``: with
+    definitions, each guest's reader files too."""
     reader = SystemReader(sdk, max_connections)
     facts = {'gather_subset': list(subsets)}
     if 'preflight' in subsets:
@@ -501,7 +537,8 @@ def gather(sdk, subsets, guests=None, max_connections=DEFAULT_MAX_CONNECTIONS):
         facts['diskpools'] = reader.diskpools()
     if 'guests' in subsets:
         facts['guests'] = reader.guests(include=guests, definitions='definitions' in subsets,
-                                        nics='nics' in subsets, stats='stats' in subsets)
+                                        nics='nics' in subsets, stats='stats' in subsets,
+                                        reader_files=reader_files and 'definitions' in subsets)
     if 'definitions' in subsets:
         facts['directory_read'] = reader.directory_read
     if 'vswitches' in subsets:

@@ -77,7 +77,7 @@ class GuestImagesMixin:
             raise InputError('%sredeploy: only with image' % where)
         clone = p.get('clone_from')
         if clone is not None:
-            if not isinstance(clone, dict) or not clone.get('guest'):
+            if not isinstance(clone, dict) or clone.get('guest') is None:     # '' is checked below, named
                 raise InputError('%sclone_from: expected {guest: GOLDEN, vdev: "0100"}' % where)
             validation.userid(clone['guest'], where + 'clone_from.guest')
             if clone.get('vdev') is not None:

@@ -133,6 +133,10 @@ def _adapters(session):
                               else '%s has %s' % (session.userid, _count(len(nics), 'NIC', 'NICs')))
 
 
+def _reader(session):
+    return '%s in the reader of %s' % (_count(len(host.reader_files(session)), 'file', 'files'), session.userid)
+
+
 def _fcp_devices(session):
     return _count(len(fcp.wwpn_query(session)), 'FCP device', 'FCP devices')
 
@@ -171,6 +175,9 @@ PROBES = (
      'zvm_facts (nics)', None),
     ("a running guest's NICs", ['Virtual_Network_Adapter_Query_Extended'], _adapters,
      'zvm_guest (nics), zvm_nic (active)', None),
+    ('reader files', ['System_RDR_File_Query'], _reader,
+     'zvm_facts (definitions: the files waiting in each guest\'s reader)',
+     'optional: without it, the guests\' reader files are not shown (null)'),
     ('FCP devices', ['System_WWPN_Query'], _fcp_devices,
      'zvm_volume, zvm_facts (volumes)', None),
     ('search the directory', ['Directory_Manager_Search_DM'], _dedications,

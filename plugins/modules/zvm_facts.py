@@ -37,11 +37,12 @@ options:
         V(diskpools) each DirMaint group with its total, used and free space per volume
         (1 call, plus 2 per pool); V(guests) each guest's name and power state (2 calls);
         V(definitions) adds what each guest's directory entry says (profile, memory,
-        CPUs, IPL, disks, NICs; 1 call, or 1 per guest when Query_All_DM is refused); V(vswitches) each virtual switch with
+        CPUs, IPL, disks, NICs; 1 call, or 1 per guest when Query_All_DM is refused) and the files waiting in
+        its reader (1 call per guest, see O(reader_files)); V(vswitches) each virtual switch with
         its grants and connected NICs (1 call); V(nics) adds each running guest's NICs
         coupled now, with MAC addresses and traffic counters (2 calls); V(stats) adds the
         CPU and memory statistics of each running guest (1 call); V(all) is everything above.
-      - V(preflight) tries each capability the collection uses with a read-only request (17 calls) and
+      - V(preflight) tries each capability the collection uses with a read-only request (18 calls) and
         reports what is missing; it is gathered only when named, never as part of V(all).
       - V(images) lists the images of the repository on the access node (the O(node_host) options; no SMAPI
         call); it is gathered only when named, never as part of V(all).
@@ -64,10 +65,17 @@ options:
   max_connections:
     description:
       - How many SMAPI requests may run at once while reading the guests' directory
-        entries one by one (V(definitions) when Query_All_DM is refused). V(1) reads them
-        one after the other; the result is the same either way.
+        entries one by one (V(definitions) when Query_All_DM is refused) and their readers
+        (O(reader_files)). V(1) reads them one after the other; the result is the same either way.
     type: int
     default: 8
+  reader_files:
+    description:
+      - With V(definitions), also the files waiting in each guest's reader (RV(ansible_facts.zvm.guests)), such as
+        the first-boot files M(zvm.cloud.zvm_guest) punched for a guest that has not booted yet. One
+        System_RDR_File_Query per guest, on up to O(max_connections) connections at once; V(false) saves them.
+    type: bool
+    default: true
 notes:
   - Sizes of disk pools are given in the units of the volumes (3390 cylinders or 512-byte
     FBA blocks) and in bytes; a volume's total is its free plus used space in the pool, as
@@ -83,6 +91,7 @@ notes:
     Image_Volume_Space_Query_DM, Profile_Query_DM (V(preflight) only), Query_All_DM. CP and system functions -
     Check_Authentication (V(preflight) only), Image_CPU_Query (V(preflight) only), Image_Performance_Query,
     Image_Status_Query, System_Information_Query, System_Performance_Information_Query,
+    System_RDR_File_Query (V(definitions) with O(reader_files), V(preflight)),
     Virtual_Network_Adapter_Query_Extended (V(preflight) only), Virtual_Network_Vswitch_Query_Byte_Stats,
     Virtual_Network_Vswitch_Query_Extended, System_WWPN_Query (V(volumes), V(preflight)),
     Directory_Manager_Search_DM (V(volumes), V(preflight)).
@@ -200,6 +209,9 @@ ansible_facts:
               minidisk with C(vdev), C(devtype), C(type), C(start), C(size), C(size_bytes), C(volser), C(mode)),
               C(nics) (each NICDEF with C(vdev), C(type), C(vswitch), C(lan_owner), C(lan_name), C(vlan),
               C(macid) and more) and C(comments) (the entry's comment records).
+            - With V(definitions) and O(reader_files), C(reader_files), the files waiting in the guest's reader,
+              C(count) and C(files) (each with C(spoolid), C(name), C(type), C(class), C(origin), C(records)), in
+              reader order; null when the SMAPI user may not read that reader.
             - With V(stats), for running guests, C(stats) with zvmsdk's C(guest_inspect_stats) keys
               (C(guest_cpus), C(used_cpu_time_us), C(elapsed_cpu_time_us), C(min_cpu_count), C(max_cpu_limit),
               C(samples_cpu_in_use), C(samples_cpu_delay), C(used_mem_kb), C(max_mem_kb), C(min_mem_kb),
@@ -223,6 +235,7 @@ ansible_facts:
               disks: [{vdev: '0100', devtype: '3390', type: perm, start: 1, size: 1457, volser: LX0100, mode: MR}]
               nics: [{vdev: '1000', type: QDIO, vswitch: VSW1, vlan: null}]
               stats: {guest_cpus: 2, used_cpu_time_us: 8903, used_mem_kb: 4194304, max_mem_kb: 8388608}
+              reader_files: {count: 0, files: []}
             LINUX02:
               userid: LINUX02
               power_state: 'off'
@@ -320,6 +333,7 @@ def argument_spec():
         gather_subset=dict(type='list', elements='str', default=['all']),
         guests=dict(type='list', elements='str'),
         max_connections=dict(type='int', default=gather.DEFAULT_MAX_CONNECTIONS),
+        reader_files=dict(type='bool', default=True),
     )
     spec.update(node_options.argument_spec())
     return spec
@@ -338,7 +352,8 @@ class FactsRun(Run):
         subsets = gather.resolve_subsets(self.p['gather_subset'])
         patterns = gather.check_patterns(self.p['guests'], 'guests')
         connections = gather.check_max_connections(self.p['max_connections'])
-        return gather.gather(self.sdk, subsets, guests=patterns, max_connections=connections)
+        return gather.gather(self.sdk, subsets, guests=patterns, max_connections=connections,
+                             reader_files=self.p['reader_files'])
 
     def plan(self, state):
         return Plan()

@@ -15,7 +15,7 @@ description:
   - Declare a z/VM guest, its CPUs, memory, minidisks and NICs, and whether it runs.
     The module reads the guest's directory entry and CP state, then applies only
     the changes needed, over SMAPI.
-  - A converged guest costs two SMAPI reads and no writes; three when it runs and O(nics) is set
+  - A converged guest costs two SMAPI reads and no writes; three when it runs and O(nics) or O(networks) is set
     (one more for its active NICs).
   - Changes to the directory entry are made under DirMaint's lock of the entry (lock, fresh read, replace,
     unlock), so concurrent changes by others are not lost.
@@ -36,6 +36,8 @@ extends_documentation_fragment:
   - zvm.cloud.node
   - zvm.cloud.attributes
   - zvm.cloud.nic.guest
+  - zvm.cloud.deploy
+  - zvm.cloud.fleet
 attributes:
   diff_mode:
     support: full
@@ -47,42 +49,6 @@ options:
       - Required unless O(guests) is given; the two exclude each other.
     type: str
     aliases: [userid]
-  guests:
-    description:
-      - Many guests in one task, as an alternative to O(name). Each item declares one guest with the options
-        of this module for one guest, C(name) (required), C(state), C(vcpus), C(max_vcpus), C(memory),
-        C(max_memory), C(profile), C(password), C(logonby), C(ipl), C(account), C(disk_pool), C(disks),
-        C(purge_disks), C(nics), C(purge_nics), C(stop_mode), C(stop_timeout), C(image), C(image_vdev),
-        C(clone_from) and C(redeploy), as described for them here.
-      - The top-level options of the same names are the shared defaults; an item's own value wins when it is
-        set (not null). A list (C(disks), C(nics), C(logonby)) in an item replaces the shared list whole.
-      - Every item is checked before anything is read; a bad one fails the task naming it, for example
-        C(guests[3].memory) (items are counted from 1). A name may appear only once.
-      - Each guest then gets exactly the plan, actions, messages and result a run with O(name) would give it;
-        they are returned in RV(results), in the order of the items.
-      - SMAPI calls for the whole task are one Query_All_DM (or, when the server refuses it, one
-        Image_Query_DM per guest) and one Image_Status_Query, plus what a single run reads beyond those for a
-        guest that needs it (one Image_CPU_Query for a running guest declared V(started) or V(paused), one
-        adapter query for a running guest with O(nics)) and what the changes need. A pool, profile or virtual
-        switch is checked once for all the guests.
-    type: list
-    elements: dict
-  max_connections:
-    description:
-      - With O(guests), how many guests are worked on at once, each on one SMAPI connection at a time (and how
-        many directory entries are read at once when Query_All_DM is refused). V(1) does them one by one.
-      - DirMaint makes directory changes one at a time anyway; CP work (logons, logoffs, the waits of soft
-        stops) and the network round trips overlap.
-    type: int
-    default: 8
-  unchanged_entries:
-    description:
-      - With O(guests), also return the directory entry (C(guest)) and, in diff mode, the C(diff) of the guests
-        that did not change. By default their entries in RV(results) leave these out, which keeps the result of
-        a large converged fleet small; their entries are as they were read (M(zvm.cloud.zvm_facts) with
-        V(definitions) gives them too).
-    type: bool
-    default: false
   state:
     description:
       - V(present) makes sure the guest exists as declared and leaves its power state alone.
@@ -164,8 +130,10 @@ options:
         description:
           - V(none) leaves the disk unformatted, V(cms) has DirMaint CMS-format it.
           - V(swap) without a pool makes a V-DISK (virtual disk in storage) for swap, as zvmsdk does.
+          - V(ext2), V(ext3), V(ext4), V(xfs), and V(swap) in a pool, are made by the access node when the disk is
+            created (a CKD disk is formatted with 4 KiB blocks and partitioned first).
         type: str
-        choices: [none, cms, swap]
+        choices: [none, cms, swap, ext2, ext3, ext4, xfs]
         default: none
       mode:
         description:
@@ -177,41 +145,14 @@ options:
           - Make this the IPL device when the guest is created and O(ipl) is not set.
         type: bool
         default: false
+      mount:
+        description:
+          - First boot (see O(reconfigure)). Where the guest mounts this data disk (a file system C(format)), as
+            C(/data); the guest's fstab gets it. A swap disk is enabled as swap at first boot without it.
+        type: str
   purge_disks:
     description:
       - Remove minidisks that exist but are not listed in O(disks).
-    type: bool
-    default: false
-  image:
-    description:
-      - An image of the repository on the access node (M(zvm.cloud.zvm_image)), written by the node to the boot
-        disk (O(image_vdev)) when this task makes that disk (creates the guest or the disk), while the guest is
-        off. A disk that exists is left as it is (with a warning) unless O(redeploy=true); the directory entry
-        records what each disk holds (RV(deployed)). A disk too small or of the other kind is refused before
-        anything changes; when the write fails, the new guest or disk is removed again. Excludes O(clone_from).
-    type: str
-  image_vdev:
-    description:
-      - The disk O(image) or O(clone_from) goes to. Default the IPL disk, else the first minidisk.
-    type: str
-  clone_from:
-    description:
-      - Make the boot disk (O(image_vdev)) as DirMaint's copy of a golden guest's minidisk (no access node), when
-        the guest lacks it, with the same device type and size, in the pool of that disk in O(disks) or O(disk_pool).
-        Excludes O(image).
-    type: dict
-    suboptions:
-      guest:
-        description: The golden guest.
-        type: str
-        required: true
-      vdev:
-        description: Its minidisk to copy. Default its IPL disk, else its first minidisk.
-        type: str
-  redeploy:
-    description:
-      - Write O(image) to an existing disk that does not hold it already (by its record, the same name and md5),
-        overwriting what is there.
     type: bool
     default: false
   purge_nics:
@@ -232,7 +173,8 @@ options:
     type: int
     default: 300
 notes:
-  - O(image) needs the access node (the O(node_host) options); O(clone_from) and everything else need SMAPI only.
+  - O(image), first-boot content and file systems need the access node (the O(node_host) options); O(clone_from) and
+    everything else need SMAPI only.
   - Memory, CPU, IPL and profile changes to a running guest take effect at its next logon; the result
     then has RV(restart_required=true). New disks are also added to a running guest's active configuration.
   - SMAPI functions this module uses, so that the SMAPI user can be authorized for exactly these (the guide
@@ -297,6 +239,21 @@ EXAMPLES = r'''
         node_host: zvmnode.example.com
         node_user: root
       register: deployed
+
+    - name: A guest on its network at first boot, with SSH keys and a data disk mounted at /data
+      zvm.cloud.zvm_guest:
+        name: LINUX04
+        state: started
+        memory: 4G
+        image: rhel94-base
+        disks:
+          - {vdev: "0100", size: 10G, disk_pool: "ECKD:POOL1", is_boot_disk: true}
+          - {vdev: "0200", size: 20G, disk_pool: "ECKD:POOL2", format: xfs, mount: /data}
+        networks:
+          - {vdev: "1000", vswitch: VSW1, ip_addr: 192.168.95.14, cidr: 192.168.95.0/24, gateway_addr: 192.168.95.1,
+             dns_addr: [192.168.95.53]}
+        hostname: linux04.example.com
+        ssh_authorized_keys: ["{{ lookup('ansible.builtin.file', '~/.ssh/id_ed25519.pub') }}"]
 
     - name: Without an access node, a copy of a golden guest's disk (DirMaint copies it)
       zvm.cloud.zvm_guest: {name: LINUX03, memory: 4G, clone_from: {guest: GOLDEN}, disk_pool: "ECKD:POOL1"}
@@ -435,9 +392,19 @@ deployed:
   type: list
   elements: dict
   sample: [{vdev: '0100', image_name: rhel94-base, md5sum: 2f1d3e6c0a9b8d7c6e5f4a3b2c1d0e9f, clone_of: null}]
+firstboot:
+  description:
+    - The first-boot content - C(digest) (of the declared content), C(recorded) (the digest the entry records as
+      punched, null when none), C(punched) (the reader files this run punched, or in check mode would punch - C(name),
+      C(bytes), C(class), C(spoolid)) and C(files) (what they hold, user data masked).
+  returned: when first-boot options are given
+  type: dict
+  sample: {digest: 9f0c3a1e5b7d2c4e6f8a0b1c2d3e4f50, recorded: 9f0c3a1e5b7d2c4e6f8a0b1c2d3e4f50,
+           punched: [{name: network.doscript, bytes: 10240, class: X, spoolid: 12}],
+           files: {network.doscript: {'0000': "network: ..."}}}
 smapi_calls:
   description: How many SMAPI requests the run made, reads and writes; a converged guest costs two reads
-    (three when it runs and O(nics) is set) and no write, and so does a converged fleet (O(guests)) of any size
+    (three when it runs and O(nics) or O(networks) is set) and no write, and so does a converged fleet (O(guests)) of any size
     declared V(present) or V(stopped).
   returned: always
   type: dict
@@ -484,6 +451,8 @@ diff:
 from ansible_collections.zvm.cloud.plugins.module_utils import directory, fleet, gather, validation
 from ansible_collections.zvm.cloud.plugins.module_utils.base import Plan, Run, State, run_module
 from ansible_collections.zvm.cloud.plugins.module_utils.errors import InputError
+from ansible_collections.zvm.cloud.plugins.module_utils.guest_firstboot import GuestFirstbootMixin
+from ansible_collections.zvm.cloud.plugins.module_utils.guest_firstboot import option_spec as firstboot_options
 from ansible_collections.zvm.cloud.plugins.module_utils.guest_images import GuestImagesMixin, option_spec as image_options
 from ansible_collections.zvm.cloud.plugins.module_utils.node import options as node_options
 from ansible_collections.zvm.cloud.plugins.module_utils.operations import adapters, disks, entries, host, power, vswitches
@@ -515,9 +484,10 @@ def guest_options():
             vdev=dict(type='str', required=True),
             size=dict(type='str', required=True),
             disk_pool=dict(type='str'),
-            format=dict(type='str', default='none', choices=['none', 'cms', 'swap']),
+            format=dict(type='str', default='none', choices=list(disk_specs.FORMATS)),
             mode=dict(type='str', default='MR'),
             is_boot_disk=dict(type='bool', default=False),
+            mount=dict(type='str'),
         )),
         purge_disks=dict(type='bool', default=False),
         nics=dict(type='list', elements='dict', options=nics.option_spec()),
@@ -526,6 +496,7 @@ def guest_options():
         stop_timeout=dict(type='int', default=300),
     )
     spec.update(image_options())
+    spec.update(firstboot_options())
     return spec
 
 
@@ -549,7 +520,7 @@ def guest_state(name, entry, power_state=None, paused=None, adapters=None):
     return State(name=name, entry=entry, power=power_state, paused=paused, adapters=adapters)
 
 
-class GuestRun(GuestImagesMixin, Run):
+class GuestRun(GuestFirstbootMixin, GuestImagesMixin, Run):
     """read -> plan -> apply -> re-read -> report for one guest.
 
     In a fleet (``guests``) each guest is a GuestRun of its own, given its
@@ -579,22 +550,26 @@ class GuestRun(GuestImagesMixin, Run):
         for key in ('vcpus', 'max_vcpus'):
             if self.p[key] is not None and not 1 <= self.p[key] <= 64:
                 raise SDKInvalidInputFormat('%s%s: %r is not a number from 1 to 64' % (self.where, key, self.p[key]))
+        self.check_image_input()
+        self.check_firstboot_input()
         self.disk_specs()
         self.nic_specs()
-        self.check_image_input()
         return name
 
     def disk_specs(self):
         if self.p['disks'] is None:
             return None
-        clean = [dict((k, v) for k, v in d.items() if v is not None) for d in self.p['disks']]
+        clean = [dict((k, v) for k, v in d.items() if v is not None and k != 'mount') for d in self.p['disks']]
         return disk_specs.normalize(clean, self.p['disk_pool'], where=self.where + 'disks[%d]')
 
     def nic_specs(self):
-        if self.p['nics'] is None:
-            return None
-        specs = [nics.normalize(dict(n), '%snics[%d].' % (self.where, i + 1)) for i, n in enumerate(self.p['nics'])]
-        nics.check_unique(specs)
+        """The declared NICs: ``nics``, and those ``networks`` declares; None when neither is set."""
+        specs = None
+        if self.p['nics'] is not None:
+            specs = [nics.normalize(dict(n), '%snics[%d].' % (self.where, i + 1)) for i, n in enumerate(self.p['nics'])]
+        specs = self.network_nic_specs(specs)
+        if specs is not None:
+            nics.check_unique(specs)
         return specs
 
     # -- read ---------------------------------------------------------------------------------
@@ -614,6 +589,8 @@ class GuestRun(GuestImagesMixin, Run):
     def read(self):
         name = self.name()
         self.check_image_input()
+        self.check_firstboot_input()
+        self.nic_specs()
         if self.known is not None:
             entry, logged_on = self.known
         else:
@@ -624,7 +601,7 @@ class GuestRun(GuestImagesMixin, Run):
             return guest_state(name, entry, self.read_power(name, logged_on)[0])
         power_state, paused = self.read_power(name, logged_on)
         running = None
-        if self.p['nics'] is not None and power_state == power.ON:
+        if self.nic_specs() is not None and power_state == power.ON:
             running = adapters.query(self.session, name)
         return guest_state(name, entry, power_state, paused, running)
 
@@ -734,6 +711,7 @@ class GuestRun(GuestImagesMixin, Run):
                       ['create guest %s' % name] + [guests.describe_disk(s) for s in specs] + nic_actions,
                       undo=(lambda: entries.delete(self.session, name)) if self.images_declared else None)
         self.plan_images(plan, name, None, predicted, [s['vdev'] for s in specs], power.OFF, clone)
+        self.plan_firstboot(plan, name, None, predicted, power.OFF)
         power_state, paused = self.plan_power(plan, name, power.OFF, None)
         plan.predicted = guest_state(name, predicted, power_state, paused)
         return plan
@@ -778,6 +756,7 @@ class GuestRun(GuestImagesMixin, Run):
         if to_delete:
             plan.add_step(lambda: self.sdk.guest_delete_disks(name, to_delete),
                           ['delete disk %s' % vdev for vdev in to_delete])
+        self.plan_firstboot(plan, name, before, predicted, state.power)
         power_state, paused = self.plan_power(plan, name, state.power, state.paused)
         if p['state'] == 'restarted':
             restart = False
@@ -815,10 +794,12 @@ class GuestRun(GuestImagesMixin, Run):
             'changes': directory.diff(before, entry) if before is not None and entry is not None else [],
         }
         out.update(self.image_report(plan, entry))
+        out.update(self.firstboot_report(plan, entry))
         if self.module._diff:
             d = directory.diff_records(before, entry, state.name)
             d['before'] += '# power: %s\n' % (state.power if before is not None else 'absent')
             d['after'] += '# power: %s\n' % (after.power if entry is not None else 'absent')
+            d['after'] += self.firstboot_diff(state.name)
             out['diff'] = d
         return out
 

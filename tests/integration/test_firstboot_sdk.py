@@ -304,3 +304,31 @@ def test_config_drive_needs_existing_nics(sim, sdk, guest):
     result = sdk.guest_punch_config_drive(userid, hostname='bare')
     assert 'openstack/latest/network_data.json' not in result['files']
     assert reader(sim, userid) == [('CFGDRIVE', 'ISO', 'X', sim.node_userid)]
+
+
+# -- files built elsewhere (zvm_guest's first boot) -------------------------------------------------------------------
+
+def test_punch_firstboot_punches_in_order_and_records_the_digest(sim, sdk, guest, sim_sdk_without_node):
+    from ansible_collections.zvm.cloud.plugins.module_utils.firstboot import records
+    userid = guest('FBPUN01')
+    digest = '0123456789abcdef' * 2
+    punched = []
+    result = sdk.guest_punch_firstboot(userid, [('network.doscript', b'a' * 100), ('cfgdrive.iso', b'b' * 2048)],
+                                       digest, punched=punched)
+    assert result == punched and [(p['name'], p['bytes']) for p in result] == [('network.doscript', 100),
+                                                                               ('cfgdrive.iso', 2048)]
+    assert reader(sim, userid) == [('NETWORK', 'DOSCRIPT', 'X', sim.node_userid),
+                                   ('CFGDRIVE', 'ISO', 'X', sim.node_userid)]
+    assert [p['spoolid'] for p in result] == [f['spoolid'] for f in sim.reader(userid)]
+    entry = entries.require(sdk.session, userid)
+    assert records.punched(entry) == digest and '* ZVMCLOUD FIRSTBOOT %s' % digest.upper() in entry.records()
+    # a failed punch records nothing; what was punched before it is listed
+    sim.node_fault('vmcp transfer', times=1)
+    punched = []
+    with pytest.raises(NodeError):
+        sdk.guest_punch_firstboot(userid, [('disk0101.doscript', b'c'), ('cfgdrive.iso', b'd')], 'f' * 32,
+                                  punched=punched)
+    assert punched == [] and records.punched(entries.require(sdk.session, userid)) == digest
+    with pytest.raises(SDKFunctionNotImplementError, match='needs an access node'):
+        sim_sdk_without_node.guest_punch_firstboot(userid, [('network.doscript', b'a')])
+    assert len(sim.reader(userid)) == 2

@@ -244,8 +244,11 @@ def test_create_disks_errors(sdk, zvmsim, guests):
         sdk.guest_create_disks('SDKNONE1', [{'size': '10', 'disk_pool': 'ECKD:POOL1'}])
     with pytest.raises(SDKInvalidInputFormat, match='disk 1: vdev 0100 is already in use'):
         sdk.guest_create_disks('SDKDSK4', [{'size': '10', 'disk_pool': 'ECKD:POOL1', 'vdev': '100'}])
-    with pytest.raises(SDKFunctionNotImplementError, match='disk 1: format ext4'):
+    # a file system is made by the access node: without one, nothing is made
+    with pytest.raises(SDKFunctionNotImplementError, match=r'^format ext4 of disk 0101 \(a file system is made by the '
+                                                           r'access node\) needs an access node: set node_host'):
         sdk.guest_create_disks('SDKDSK4', [{'size': '10', 'disk_pool': 'ECKD:POOL1', 'format': 'ext4'}])
+    assert records(zvmsim, 'SDKDSK4') == before
     # the disk made before the failing one is deleted again
     with pytest.raises(SmapiRequestError) as e:
         sdk.guest_create_disks('SDKDSK4', [{'size': '10', 'disk_pool': 'ECKD:POOL1'},

@@ -106,12 +106,16 @@ def test_definitions_are_the_same_when_query_all_is_refused(play):
             runs[user] = (facts_of(run), sim.calls(since=mark))
     (fast, fast_calls), (slow, slow_calls) = runs['MAINT'], runs['OPERATOR']
     assert (fast.pop('directory_read'), slow.pop('directory_read')) == ('query_all', 'per_guest')
-    assert (fast.pop('smapi_calls'), slow.pop('smapi_calls')) == ({'reads': 3, 'writes': 0}, {'reads': 7, 'writes': 0})
+    # the directory in one read (or one per guest), and each guest's reader files
+    assert (fast.pop('smapi_calls'), slow.pop('smapi_calls')) == ({'reads': 7, 'writes': 0}, {'reads': 11, 'writes': 0})
     assert slow == fast and sorted(fast['guests']) == ['LINUX01', 'LINUX02', 'LINUX03', 'TCPIP']
     assert fast['guests']['LINUX01']['memory'] == '4G'
-    assert sorted(c['function'] for c in fast_calls) == ['Image_Name_Query_DM', 'Image_Status_Query', 'Query_All_DM']
+    assert fast['guests']['LINUX01']['reader_files'] == {'count': 0, 'files': []}
+    readers = ['System_RDR_File_Query'] * 4
+    assert sorted(c['function'] for c in fast_calls) == ['Image_Name_Query_DM', 'Image_Status_Query',
+                                                         'Query_All_DM'] + readers
     assert sorted(c['function'] for c in slow_calls) == ['Image_Name_Query_DM'] + ['Image_Query_DM'] * 4 + [
-        'Image_Status_Query', 'Query_All_DM']
+        'Image_Status_Query', 'Query_All_DM'] + readers
     assert [(c['rc'], c['rs']) for c in slow_calls if c['function'] == 'Query_All_DM'] == [(100, 12)]
 
 

@@ -24,14 +24,17 @@ disk's contents file (``zvmsim.contents``).
 
 Modules: ``cli`` (setup, the wrappers' entry point, faults, chccwdev,
 cio_ignore), ``vmcp`` (CP commands), ``spool`` (the reader, shared by
-vmcp and vmur), ``vmur``, ``sshd`` (a real OpenSSH server for tests).
+vmcp and vmur), ``vmur``, ``fs`` (``dasdfmt``, ``fdasd`` and the ``mkfs``
+commands, which run this machine's real mke2fs, mkfs.xfs and mkswap on a
+disk's partition), ``sshd`` (a real OpenSSH server for tests).
 """
 
 import json
 import os
 
 NODE_FILE = 'node.json'
-COMMANDS = ('vmcp', 'vmur', 'chccwdev', 'cio_ignore')
+COMMANDS = ('vmcp', 'vmur', 'chccwdev', 'cio_ignore', 'dasdfmt', 'fdasd', 'mkfs.ext2', 'mkfs.ext3', 'mkfs.ext4',
+            'mkfs.xfs', 'mkswap')
 DEVICE_DIR = os.path.join('dev', 'disk', 'by-path')
 DEFAULT_USERID = 'ZVMNODE'
 FAULT_KIND = 'node_faults'

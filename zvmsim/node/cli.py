@@ -4,8 +4,8 @@
 
 ``run(node_dir, command, argv)`` is what the wrappers in ``D/bin`` call:
 it checks the fault knobs, then runs ``vmcp`` (``node/vmcp.py``), ``vmur``
-(``node/vmur.py``), ``chccwdev`` or ``cio_ignore`` (here) and returns the
-exit code.
+(``node/vmur.py``), ``chccwdev`` or ``cio_ignore`` (here), ``dasdfmt``,
+``fdasd`` or a ``mkfs`` (``node/fs.py``) and returns the exit code.
 
 Fault knobs (``node fault COMMAND [WORDS...] --times N``): the next N runs
 whose command line starts with those words (case-insensitive: ``chccwdev``,
@@ -22,6 +22,7 @@ import sys
 from zvmsim.node import (
     COMMANDS, DEFAULT_USERID, DEVICE_DIR, FAULT_KIND, NODE_FILE, Node, bus_id, device_links, parse_bus_id,
     remove_device_links)
+from zvmsim.node.fs import COMMANDS as FS_COMMANDS
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WRAPPER = '''#!/bin/sh
@@ -214,6 +215,9 @@ def chccwdev(node, argv, out, err):
         _symlink(target, link)
         if disk.get('unit') == 'BLK':
             _symlink(target, part1)
+        else:
+            from zvmsim.node import fs
+            fs.online_partition(node, ldev, target, disk.get('unit'))
         out('Done\n')
     return rc
 
@@ -302,6 +306,9 @@ def run(node_dir, command, argv, stdout=None, stderr=None, stdin=None):
             return chccwdev(node, argv, out, err)
         if command == 'cio_ignore':
             return cio_ignore(node, argv, out, err)
+        if command in FS_COMMANDS:
+            from zvmsim.node import fs
+            return fs.run(node, command, argv, out, err)
         err('zvmsim node: unknown command %s\n' % command)
         return 127
     finally:

@@ -22,6 +22,8 @@ package builds those files:
 - ``disks``: ``disk_info`` checked, and one set-up doscript per minidisk;
 - ``configdrive``: the OpenStack config drive (ISO 9660 labelled
   ``config-2``), built with pycdlib, imported only when a drive is built.
+- ``records``: the ``* ZVMCLOUD FIRSTBOOT digest`` record in a guest's
+  directory entry that says its first-boot content was punched.
 
 Everything is validated before anything is built; the SDK
 (``sdk/firstboot.py``) punches the results through the access node.

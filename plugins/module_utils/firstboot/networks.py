@@ -272,21 +272,23 @@ def _nic(net, index, field):
     return nic
 
 
-def normalize(guest_networks, field='guest_networks'):
+def normalize(guest_networks, field='guest_networks', first=0):
     """The ``NetworkConfig`` of ``guest_networks``; InputError naming the
-    field (``guest_networks[1].cidr``) for the first problem found."""
+    field (``guest_networks[1].cidr``) for the first problem found.
+    ``first``: the index of the first item in messages (zvmsdk's lists
+    count from 0; zvm_guest's ``networks`` from 1, as its other lists)."""
     if not isinstance(guest_networks, (list, tuple)):
         raise InputError('%s: expected a list of networks, got %s' % (field, type(guest_networks).__name__))
     if not guest_networks:
         raise InputError('%s: network information is required but none was given' % field)
-    nics = [_nic(net, i, field) for i, net in enumerate(guest_networks)]
+    nics = [_nic(net, i + first, field) for i, net in enumerate(guest_networks)]
     seen = {}
     for nic in nics:
         if nic.vdev is None:
             continue
-        first = int(nic.vdev, 16)
+        low = int(nic.vdev, 16)
         for other_vdev, other in seen.items():
-            if abs(int(other_vdev, 16) - first) <= 2:
+            if abs(int(other_vdev, 16) - low) <= 2:
                 raise InputError('%snic_vdev: %s overlaps the NIC at %s (%snic_vdev); a NIC uses 3 devices'
                                  % (nic.where, nic.vdev, other_vdev, other.where))
         seen[nic.vdev] = nic

@@ -6,8 +6,9 @@ minidisks and punches files to their readers, which SMAPI cannot do.
 
 ``AccessNode`` runs a small fixed set of commands there through a runner
 (``runner.py``: here, or over SSH): CP commands with ``vmcp``, ``vmur``,
-``cio_ignore`` and ``chccwdev`` from s390-tools, and the agent
-(``agent.py``) for the work that moves bytes.  Every command is an argument
+``cio_ignore`` and ``chccwdev`` from s390-tools (and ``dasdfmt``,
+``fdasd``, ``mkfs.*`` and ``mkswap`` for ``make_filesystem``), and the
+agent (``agent.py``) for the work that moves bytes.  Every command is an argument
 list; user input reaches it only after validation (user IDs, device
 numbers, spool file names).
 
@@ -56,6 +57,7 @@ LINK_ATTEMPTS = 16
 DEVICE_WAIT = 60            # seconds for udev to name a device set online
 COMMAND_TIMEOUT = 120       # seconds for one CP or s390-tools command
 VMUR_ATTEMPTS = 20          # vmur runs one at a time on a node: wait for the other one
+PREFETCH_REQUESTS = 256     # SFTP reads in flight while a file streams (256 x 32 KiB)
 CKD_CYLINDER_BYTES = units.ECKD_CYLINDER_BYTES
 
 # CP's code: vmcp prints "Error: non-zero CP response for command 'Q USER X': #45"; the message number otherwise
@@ -67,6 +69,9 @@ _SPOOL_PART = re.compile(r'^[A-Za-z0-9@#$+_-]{1,8}$')
 NOT_LOGGED_ON = 45
 NO_SUCH_DEVICE = 40
 ALREADY_DEFINED = 24
+# make_filesystem: the command of each file system, run on the disk's first partition
+MKFS = {'ext2': ['mkfs.ext2', '-F', '-q'], 'ext3': ['mkfs.ext3', '-F', '-q'], 'ext4': ['mkfs.ext4', '-F', '-q'],
+        'xfs': ['mkfs.xfs', '-f', '-q'], 'swap': ['mkswap']}
 
 
 def cp_code(result):
@@ -110,7 +115,7 @@ def spool_name(value, field='name'):
     """A spool file name for vmur -N: NAME or NAME.TYPE, 1-8 characters each."""
     text = validation.ascii_text(value, field, 'a spool file name')
     parts = text.split('.')
-    if len(parts) > 2 or not all(_SPOOL_PART.match(p) for p in parts) or text.startswith('-'):
+    if len(parts) > 2 or not all(_SPOOL_PART.fullmatch(p) for p in parts) or text.startswith('-'):
         raise InputError('%s: %r is not a spool file name: NAME or NAME.TYPE, each 1 to 8 of A-Z, 0-9, '
                          '@ # $ + _ -' % (field, text))
     return text
@@ -173,6 +178,13 @@ class AccessNode:
 
     def describe(self):
         return self.runner.describe()
+
+    def usable(self):
+        """Whether there is a node at all: over SSH, yes (a failure to reach
+        it is an error later); run locally, only when vmcp is on PATH, that
+        is, when this host is a Linux guest of z/VM."""
+        has_command = getattr(self.runner, 'has_command', None)
+        return has_command is None or has_command('vmcp')
 
     def close(self):
         self.runner.close()
@@ -322,6 +334,35 @@ class AccessNode:
             raise NodeError(text)
         self.leftovers.append(text)
 
+    # -- file systems ------------------------------------------------------------------------------
+    def make_filesystem(self, userid, vdev, fstype):
+        """Make a file system (``MKFS``: ext2, ext3, ext4, xfs, or swap) on
+        ``userid``'s minidisk ``vdev``, linked W while the guest is off: a CKD
+        disk is formatted with 4 KiB blocks in the compatible disk layout
+        (``dasdfmt``) and gets one partition over the disk (``fdasd -a``); an
+        FBA disk has its implicit partition; then ``mkfs`` on ``-part1``.
+        Everything on the disk is lost.  Returns {'fstype', 'partition' (the
+        by-path name on the node, while it was linked)}."""
+        if fstype not in MKFS:
+            raise InputError('format: %r is not a file system the node makes (%s)' % (fstype, ', '.join(sorted(MKFS))))
+        with self.link(userid, vdev, write=True) as disk:
+            steps = []
+            if disk.unit == 'CYL':
+                steps += [['dasdfmt', '-b', '4096', '-d', 'cdl', '-y', disk.path], ['fdasd', '-a', '-s', disk.path]]
+            for argv in steps:
+                self._checked(argv, '%s of %s %s' % (argv[0], userid, vdev))
+            self.agent('wait', disk.part1_path, DEVICE_WAIT, timeout=DEVICE_WAIT + self.command_timeout)
+            self._checked(MKFS[fstype] + [disk.part1_path], '%s of %s %s' % (MKFS[fstype][0], userid, vdev))
+            return {'fstype': fstype, 'partition': disk.part1_path}
+
+    def _checked(self, argv, what):
+        """Run ``argv`` (the node's command timeout: a format of a large disk
+        takes minutes); NodeError naming ``what`` when it fails."""
+        result = self.run(argv)
+        if result.rc != 0:
+            raise self._failed(what, result)
+        return result
+
     # -- reader files ------------------------------------------------------------------------------
     def _vmur(self, argv):
         """vmur (a RunResult), waiting while another vmur runs on the node."""
@@ -401,3 +442,22 @@ class AccessNode:
                          known_hosts=self.ssh.get('known_hosts'),
                          host_key_checking=self.ssh.get('host_key_checking', True) is not False,
                          timeout=self.ssh.get('timeout') or options.DEFAULT_TIMEOUT)
+
+
+def sftp_reader(sftp, path, size=None):
+    """``path`` opened for reading on an SFTP connection (paramiko's
+    SFTPClient) with read-ahead: without ``prefetch`` every 32 KiB read
+    waits for its answer, a round trip each.  At most PREFETCH_REQUESTS
+    reads are in flight (paramiko 3.3 and later; earlier ones read ahead
+    without a bound).  ``size``: the file's size when it is known (saves a
+    stat).  Use it as a context manager or close it."""
+    stream = sftp.open(path, 'rb')
+    try:
+        try:
+            stream.prefetch(size, PREFETCH_REQUESTS)
+        except TypeError:           # paramiko before 3.3: no max_concurrent_requests
+            stream.prefetch(size)
+    except Exception:
+        stream.close()
+        raise
+    return stream

@@ -32,6 +32,7 @@ import hashlib
 import math
 import os
 import shlex
+import shutil
 import signal
 import socket
 import subprocess
@@ -147,6 +148,12 @@ class LocalRunner:
 
     def describe(self):
         return 'the access node (local)'
+
+    def has_command(self, name):
+        """Whether ``name`` is on this host's PATH (the runner's PATH when
+        it has its own environment)."""
+        path = (self.env or {}).get('PATH') if self.env is not None else None
+        return shutil.which(name, path=path) is not None
 
     def run(self, argv, stdin=None, stdout=None, timeout=None, label=None):
         argv = _check_argv(argv)

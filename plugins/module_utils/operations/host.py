@@ -2,7 +2,8 @@
 # Copyright: Contributors to the zvm.cloud project
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The system: its level and figures, the logged-on guests, the guests'
-performance records, and console spool files in the SMAPI user's reader.
+performance records, console spool files in the SMAPI user's reader, and
+the files waiting in a guest's reader.
 Every query here is one request for the whole system, whatever its size.
 
 What the codes mean, once:
@@ -17,6 +18,8 @@ What the codes mean, once:
     Image_Console_Get                     8/8  no spool file: the guest is not
                                                logged on or wrote nothing    -> False
     System_RDR_File_Query                 8/4  the reader is empty           -> []
+                                          100/any (a guest's reader) the SMAPI
+                                               user may not read it          -> None
     System_RDR_File_Manage PURGE          8/3003 a file is not in the reader
                                                (already purged)              -> fine
 """
@@ -103,6 +106,20 @@ def reader_files(session):
     empty (8/4)."""
     reply = session.call('System_RDR_File_Query', session.userid, ok=[(8, 4)])
     return [] if outcome(reply) == (8, 4) else reply.get('rdr_file_info') or []
+
+
+def guest_reader_files(session, userid):
+    """System_RDR_File_Query of guest ``userid``: the files waiting in its
+    reader (dicts with file, originid, class, name, type, records, ...) in
+    reader order; [] when there are none (8/4); None when the SMAPI user
+    may not read that reader (100: not authorized)."""
+    reply = session.call('System_RDR_File_Query', userid, ok=[(8, 4), 100])
+    found = outcome(reply)
+    if found == (8, 4):
+        return []
+    if found[0] == 100:
+        return None
+    return reply.get('rdr_file_info') or []
 
 
 def console_files(session, userid):

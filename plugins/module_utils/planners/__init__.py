@@ -13,4 +13,5 @@ nobody: reads and writes are the operations' job (``operations/``).
     nics.py       a guest's NIC in the directory and on the running guest
     vswitches.py  a virtual switch's attributes and access list
     volumes.py    an FCP volume of a guest: its FCP devices, the running guest, the records
+    firstboot.py  zvm_guest's first-boot content: checked, its digest, whether to punch, the reader files
 """

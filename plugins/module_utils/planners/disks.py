@@ -6,8 +6,11 @@ into what Image_Disk_Create_DM needs.
 
 A disk is a dict with ``size`` ('512M', '1g', or a bare number of cylinders
 or blocks), and optionally ``disk_pool`` ('ECKD:POOL1' or 'FBA:POOL2'),
-``vdev``, ``format`` (none, cms, swap), ``mode`` (default MR) and
-``is_boot_disk``.  A swap disk without a pool becomes a V-DISK, as in zvmsdk.
+``vdev``, ``format`` (none, cms, swap, ext2, ext3, ext4, xfs), ``mode``
+(default MR) and ``is_boot_disk``.  A swap disk without a pool becomes a
+V-DISK, as in zvmsdk.  A file system (or swap on a pool disk) is made by
+the access node right after DirMaint made the disk (``needs_node``):
+SMAPI can only leave a disk unformatted or CMS-format it.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,17 +19,17 @@ __metaclass__ = type
 
 from ansible_collections.zvm.cloud.plugins.module_utils import units, validation
 from ansible_collections.zvm.cloud.plugins.module_utils.errors import InputError
-from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import (
-    SDKFunctionNotImplementError, SDKInvalidInputFormat,
-)
+from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import SDKInvalidInputFormat
 
 POOL_TYPES = {'ECKD': '3390', 'FBA': 'FB-512'}
 SMAPI_DEVTYPE = {'3390': '3390', 'FB-512': '9336'}
-FORMATS = ('none', 'cms', 'swap')
 LINUX_FORMATS = ('ext2', 'ext3', 'ext4', 'xfs')
+FORMATS = ('none', 'cms', 'swap') + LINUX_FORMATS
+# what the access node makes on a pool disk once DirMaint has made it (AccessNode.make_filesystem)
+NODE_FORMATS = LINUX_FORMATS + ('swap',)
 # Image_Disk_Create_DM formatting codes: 0 unspecified, 1 NONE, 6 CMS with
 # the device's default block size
-FORMAT_CODES = {'none': 1, 'swap': 1, 'cms': 6}
+FORMAT_CODES = {'none': 1, 'swap': 1, 'cms': 6, 'ext2': 1, 'ext3': 1, 'ext4': 1, 'xfs': 1}
 MODES = ('R', 'RR', 'W', 'WR', 'M', 'MR', 'MW', 'MWV', 'MRV', 'RV', 'WV')
 KEYS = ('size', 'disk_pool', 'vdev', 'format', 'mode', 'is_boot_disk')
 
@@ -87,10 +90,6 @@ def normalize(disk_list, default_pool=None, entry=None, first_vdev='0100', where
         if disk.get('size') in (None, ''):
             raise SDKInvalidInputFormat('%s: size is required' % where)
         fmt = _word('none' if disk.get('format') is None else disk['format'], 'format', where).lower()
-        if fmt in LINUX_FORMATS:
-            raise SDKFunctionNotImplementError(
-                '%s: format %s needs the guest or a management node to make the file system; SMAPI can create '
-                'the disk unformatted (format: none) or CMS-formatted (format: cms)' % (where, fmt))
         if fmt not in FORMATS:
             raise SDKInvalidInputFormat('%s: format %r is not one of %s' % (where, fmt, ', '.join(FORMATS)))
         pool = disk.get('disk_pool') or default_pool
@@ -129,6 +128,13 @@ def normalize(disk_list, default_pool=None, entry=None, first_vdev='0100', where
             'mode': mode, 'format': fmt, 'is_boot_disk': bool(disk.get('is_boot_disk')),
         })
     return specs
+
+
+def needs_node(spec):
+    """Whether the access node makes a file system (or swap) on the disk
+    of ``spec`` once it exists: a pool disk whose format is one of
+    NODE_FORMATS (a V-DISK is empty at every logon: the guest makes its swap)."""
+    return spec['kind'] == 'perm' and spec['format'] in NODE_FORMATS
 
 
 def _next_vdev(first, taken, entry):

@@ -179,8 +179,11 @@ def restart_needed(changes):
 
 
 def describe_disk(spec):
-    return 'create disk %s (%s%s)' % (spec['vdev'], spec['size'],
-                                      ' in %s' % spec['disk_pool'] if spec['pool'] else ' V-DISK')
+    """'create disk 0101 (1G in ECKD:POOL1)', with ', ext4' when the access
+    node makes a file system (or swap) on it."""
+    made = ', %s' % spec['format'] if disk_specs.needs_node(spec) else ''
+    return 'create disk %s (%s%s%s)' % (spec['vdev'], spec['size'],
+                                        ' in %s' % spec['disk_pool'] if spec['pool'] else ' V-DISK', made)
 
 
 def plan_disks(entry, specs, purge):

@@ -41,6 +41,7 @@ _HEX_RE = re.compile(r'[0-9a-f]+', re.ASCII)
 _HOST_RE = re.compile(r'(?:[A-Za-z0-9._-]{1,64}@)?(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\[[0-9A-Fa-f:.]{2,45}\])',
                       re.ASCII)
 _URL_RE = re.compile(r'(file|https?)://([^/?#]*)(/[^?#]*)?(\?[^#]*)?(#.*)?', re.ASCII | re.IGNORECASE)
+_USERINFO_RE = re.compile(r'://[^/?#]*@')
 CHECKSUM_FORMS = "'md5:<32 hex digits>', 'sha256:<64 hex digits>' or a bare md5 (32 hex digits)"
 MAX_COMMENTS = 1000
 
@@ -73,7 +74,11 @@ def checksum(value, field='checksum'):
 
 def url(value, field='url'):
     """A file://, http:// or https:// URL; a file URL names an absolute
-    path (file:///var/images/rhel9.img)."""
+    path (file:///var/images/rhel9.img).  A URL with credentials
+    (user:password@host) is refused first, without quoting it."""
+    if isinstance(value, str) and _USERINFO_RE.search(value):
+        raise InputError('%s: a URL with a user name or password (user:password@host) is not taken: the access node '
+                         'fetches without credentials, and they would show in results and logs' % field)
     text = validation.ascii_text(value, field, 'a URL')
     m = _URL_RE.fullmatch(text)
     if not m or any(ch.isspace() for ch in text):

@@ -12,6 +12,10 @@ boots (``firstboot/``), punched class X through the access node.
   doscript per minidisk (``diskVVVV.doscript``).
 - ``guest_punch_config_drive(userid, ...)`` (an extension): a cloud-init
   config drive, ``cfgdrive.iso``.
+- ``make_filesystem(userid, vdev, fstype)`` (an extension): the file
+  system a disk's ``format`` asks for, made by the node when the disk is
+  created (``guest.py``'s ``create_disk_specs``), so that the guest's
+  set-up script only mounts it.
 
 Everything is checked before anything changes: the input (each error names
 its field, such as ``guest_networks[1].gateway_addr``), the guest, its
@@ -36,11 +40,12 @@ import json
 
 from ansible_collections.zvm.cloud.plugins.module_utils.errors import InputError
 from ansible_collections.zvm.cloud.plugins.module_utils.firstboot import configdrive, disks, distros, doscript
-from ansible_collections.zvm.cloud.plugins.module_utils.firstboot import networks
+from ansible_collections.zvm.cloud.plugins.module_utils.firstboot import networks, records
 from ansible_collections.zvm.cloud.plugins.module_utils.operations import entries
+from ansible_collections.zvm.cloud.plugins.module_utils.planners import disks as disk_specs
 from ansible_collections.zvm.cloud.plugins.module_utils.planners import nics
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.base import check_userid
-from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import SDKInvalidInputFormat
+from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import SDKFunctionNotImplementError, SDKInvalidInputFormat
 
 NETWORK_SPOOL_NAME = 'network.doscript'
 FIRST_NIC_VDEV = 0x1000
@@ -102,6 +107,68 @@ class FirstBootMixin:
         spoolid = node.punch(userid, data, name, spool_class='X')
         self.last_punched.append({'name': name, 'spoolid': spoolid, 'bytes': len(data)})
         return spoolid
+
+    # -- files built elsewhere ---------------------------------------------------------------------
+    def guest_punch_firstboot(self, userid, files, digest=None, punched=None):
+        """Punch ``files`` ([(name, bytes)], such as zvm_guest's
+        ``planners.firstboot.reader_files``) to the reader of ``userid``,
+        class X, in order; then, with ``digest``, record in the guest's
+        directory entry that its first-boot content was punched (``* ZVMCLOUD
+        FIRSTBOOT digest``, ``firstboot/records.py``: lock, fresh read,
+        replace, unlock).  Returns the files punched ([{'name', 'spoolid',
+        'bytes'}]), also appended to ``punched`` (a list of the caller's:
+        several threads may share this SDK) as each is punched.  When a punch
+        fails, the files punched before it stay in the reader and nothing is
+        recorded.  (An extension: zvm_guest punches a deployed guest's
+        first-boot content with it.)"""
+        userid = check_userid(userid)
+        node = self.require_node('punching first-boot content')
+        punched = punched if punched is not None else []
+        for name, data in files:
+            spoolid = node.punch(userid, data, name, spool_class='X')
+            punched.append({'name': name, 'spoolid': spoolid, 'bytes': len(data)})
+        if digest is not None:
+            entries.modify(self.session, userid,
+                           lambda entry: records.replace(entry, digest, as_written=lambda text: text.upper()))
+        return list(punched)
+
+    # -- file systems --------------------------------------------------------------------------
+    def _check_filesystem_node(self, specs):
+        """Before anything is made: the access node, when a disk of
+        ``specs`` (``planners.disks.normalize``) gets a file system from it;
+        SDKFunctionNotImplementError naming the disk when there is none."""
+        needing = [s for s in specs or [] if self._makes_filesystem(s)]
+        if needing:
+            purpose = ('format %s of disk %s (a file system is made by the access node)'
+                       % (needing[0]['format'], needing[0]['vdev']))
+            if not self.require_node(purpose).usable():
+                raise SDKFunctionNotImplementError(
+                    '%s needs an access node: set node_host (ZVM_NODE_HOST) or run the task on the node '
+                    '(vmcp is not on PATH here)' % purpose)
+
+    def _makes_filesystem(self, spec):
+        """Whether the access node formats the disk of ``spec`` when it is
+        made: always for a file system (no node is an error); for swap only
+        when there is a node, since without one the disk is left as DirMaint
+        made it, as before nodes existed (the guest makes its swap)."""
+        if not disk_specs.needs_node(spec):
+            return False
+        if spec['format'] != 'swap':
+            return True
+        node = self.node
+        return node is not None and node.usable()
+
+    def make_filesystem(self, userid, vdev, fstype):
+        """Make a file system (ext2, ext3, ext4, xfs) or swap on minidisk
+        ``vdev`` of ``userid`` through the access node: a CKD disk is
+        low-level formatted (dasdfmt, 4 KiB blocks) and partitioned (fdasd
+        -a), an FBA disk uses its implicit partition; then mkfs or mkswap on
+        the partition.  What the disk held is lost; the guest must not have
+        the disk linked R/W (a running guest that has it is refused by CP).
+        (An extension: zvmsdk makes file systems on its management node.)"""
+        userid = check_userid(userid)
+        node = self.require_node('make_filesystem')
+        return node.make_filesystem(userid, vdev, fstype)
 
     # -- networks ---------------------------------------------------------------------------------
     @staticmethod

@@ -14,6 +14,7 @@ __metaclass__ = type
 
 from ansible_collections.zvm.cloud.plugins.module_utils import units, validation
 from ansible_collections.zvm.cloud.plugins.module_utils.errors import InputError
+from ansible_collections.zvm.cloud.plugins.module_utils.images import records
 from ansible_collections.zvm.cloud.plugins.module_utils.operations import disks, entries, power
 from ansible_collections.zvm.cloud.plugins.module_utils.planners import disks as disk_specs
 from ansible_collections.zvm.cloud.plugins.module_utils.planners import guests as guest_plans
@@ -65,6 +66,7 @@ class GuestMixin:
         entry already built.)"""
         notes = rollback if rollback is not None else []
         userid = entry.userid
+        self._check_filesystem_node(specs)
         entries.create(self.session, entry)
         try:
             self.create_disk_specs(userid, specs, active=False, rollback=notes)
@@ -110,9 +112,12 @@ class GuestMixin:
         None), on the running guest.  On failure the disks made are removed
         again, running guest first, and the original error is raised;
         ``rollback`` (a list) gets a line for each disk removed again, or
-        that could not be.  (A collection extension behind
-        ``guest_create_disks``.)"""
+        that could not be.  A disk whose ``format`` is a file system (or
+        swap, in a pool) gets it from the access node (``make_filesystem``)
+        before a running guest is given the disk.  (A collection extension
+        behind ``guest_create_disks``.)"""
         notes = rollback if rollback is not None else []
+        self._check_filesystem_node(specs)
         if active is None:
             active = power.status(self.session, userid) == POWER_ON
         made, attached = [], []
@@ -120,6 +125,8 @@ class GuestMixin:
             for spec in specs:
                 disks.create_dm(self.session, userid, disk_specs.create_params(spec))
                 made.append(spec['vdev'])
+                if self._makes_filesystem(spec):     # before the running guest has it: the node links it W
+                    self.make_filesystem(userid, spec['vdev'], spec['format'])
                 if active:
                     try:
                         disks.attach(self.session, userid, spec['vdev'], spec['mode'])
@@ -142,7 +149,10 @@ class GuestMixin:
     def guest_delete_disks(self, userid, disk_vdev_list):
         """Delete minidisks; one that is not defined is skipped (as zvmsdk).
         A logged-on guest's disk is detached from its active configuration
-        first."""
+        first.  The ``* ZVMCLOUD IMAGE|CLONE`` records of the disks (what
+        they were deployed from, ``deployed_images``) are removed from the
+        entry right after, so a disk made again at a vdev is not taken for
+        a deployed one."""
         userid = check_userid(userid)
         vdevs = []
         for v in disk_vdev_list or []:
@@ -152,11 +162,30 @@ class GuestMixin:
                 raise SDKInvalidInputFormat(str(e))
         if not vdevs:
             return
+        recorded = records.recorded_vdevs(entries.require(self.session, userid))
         active = power.status(self.session, userid) == POWER_ON
-        for vdev in vdevs:
-            if active:
-                disks.detach(self.session, userid, vdev)
-            disks.delete_dm(self.session, userid, vdev)
+        done = []
+        try:
+            for vdev in vdevs:
+                if active:
+                    disks.detach(self.session, userid, vdev)
+                disks.delete_dm(self.session, userid, vdev)
+                done.append(vdev)
+        except Exception:
+            try:
+                self._forget_deployed(userid, [v for v in done if v in recorded])
+            except Exception:  # pylint: disable=broad-except
+                pass                    # the deletion's error is the one to report
+            raise
+        self._forget_deployed(userid, [v for v in vdevs if v in recorded])
+
+    def _forget_deployed(self, userid, vdevs):
+        """Remove the ZVMCLOUD records of ``vdevs`` (lock, fresh read, replace, unlock)."""
+        def mutate(entry):
+            for vdev in vdevs:
+                records.replace(entry, vdev, [])
+        if vdevs:
+            entries.modify(self.session, userid, mutate)
 
     # -- power -------------------------------------------------------------------------------------
     def _existing(self, userid):

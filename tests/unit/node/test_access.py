@@ -277,3 +277,50 @@ def test_sftp_from_uses_the_key_settings_never_the_password():
     assert (v6.host, v6.port, v6.user) == ('fd00::1', 2200, 'admin')
     with pytest.raises(InputError, match='remote_host'):
         node.sftp_from('user@host:99999')
+
+
+class FakeSftpFile:
+    def __init__(self, old=False, fail=False):
+        self.old, self.fail, self.prefetched, self.closed = old, fail, [], False
+
+    def prefetch(self, *args):
+        if self.old and len(args) > 1:
+            raise TypeError('prefetch() takes from 1 to 2 positional arguments but 3 were given')
+        if self.fail:
+            raise IOError('the server went away')
+        self.prefetched.append(args)
+
+    def close(self):
+        self.closed = True
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class FakeSftp:
+    def __init__(self, stream):
+        self.stream, self.opened = stream, []
+
+    def open(self, path, mode):
+        self.opened.append((path, mode))
+        return self.stream
+
+
+@pytest.mark.parametrize('old', [False, True])
+def test_sftp_reader_reads_ahead(old):
+    stream = FakeSftpFile(old=old)
+    sftp = FakeSftp(stream)
+    with access.sftp_reader(sftp, '/images/a.img', 4096) as got:
+        assert got is stream and sftp.opened == [('/images/a.img', 'rb')]
+    # paramiko 3.3 and later: a bounded read-ahead; earlier ones: without a bound
+    assert stream.prefetched == ([(4096,)] if old else [(4096, access.PREFETCH_REQUESTS)]) and stream.closed
+
+
+def test_sftp_reader_closes_the_file_when_prefetch_fails():
+    stream = FakeSftpFile(fail=True)
+    with pytest.raises(IOError, match='went away'):
+        access.sftp_reader(FakeSftp(stream), '/images/a.img')
+    assert stream.closed

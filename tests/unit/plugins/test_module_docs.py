@@ -45,7 +45,8 @@ ASYNC_POLL = 'Query_Asynchronous_Operation_DM'
 # requests each run makes in the simulator's log)
 NOT_CALLED = {
     os.path.join('inventory', 'zvm.py'): {
-        'Virtual_Network_Vswitch_Query_Byte_Stats': 'SystemReader.guests(nic_counters=False) reads no NIC counters'},
+        'Virtual_Network_Vswitch_Query_Byte_Stats': 'SystemReader.guests(nic_counters=False) reads no NIC counters',
+        'System_RDR_File_Query': 'SystemReader.guests(reader_files=False) reads no reader'},
 }
 
 

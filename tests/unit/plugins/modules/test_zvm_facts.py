@@ -107,8 +107,46 @@ def test_definitions_subset_reads_only_the_selected_guests(facts, run_module):
     assert [(d['vdev'], d['devtype'], d['size']) for d in on['disks']] == [('0100', '3390', 100)]
     assert [(n['vdev'], n['vswitch']) for n in on['nics']] == [('1000', 'VSW1')]
     assert on['comments'] == ['ANSIBLE_HOST=10.9.8.2']
-    assert functions == ['Image_Name_Query_DM', 'Image_Status_Query', 'Query_All_DM']     # one directory read
+    assert on['reader_files'] == off['reader_files'] == {'count': 0, 'files': []}
+    # one directory read, and each guest's reader
+    assert functions == ['Image_Name_Query_DM', 'Image_Status_Query', 'Query_All_DM'] + ['System_RDR_File_Query'] * 2
     assert zvm['directory_read'] == 'query_all'
+    without, functions, _res = facts(gather_subset='definitions', guests=['fct*'], reader_files=False)
+    assert 'reader_files' not in without['guests'][ON]
+    assert functions == ['Image_Name_Query_DM', 'Image_Status_Query', 'Query_All_DM']
+
+
+def test_definitions_show_the_files_waiting_in_each_reader(facts, sim):
+    from zvmsim.node import spool
+    with sim.store().transaction(write=True) as tx:
+        spool.punch(tx, OFF, 'ZVMNODE', 'NETWORK', 'DOSCRIPT', 'X', b'x' * 200, 0)
+        spool.punch(tx, OFF, 'ZVMNODE', 'CFGDRIVE', 'ISO', 'X', b'y' * 81, 0)
+    try:
+        zvm, _functions, _res = facts(gather_subset='definitions', guests=[OFF])
+        files = zvm['guests'][OFF]['reader_files']
+        assert files['count'] == 2
+        assert [(f['name'], f['type'], f['class'], f['origin'], f['records']) for f in files['files']] == \
+            [('NETWORK', 'DOSCRIPT', 'X', 'ZVMNODE', 3), ('CFGDRIVE', 'ISO', 'X', 'ZVMNODE', 2)]
+        assert all(isinstance(f['spoolid'], int) for f in files['files'])
+    finally:
+        with sim.store().transaction(write=True) as tx:
+            for f in spool.files(tx, OFF):
+                spool.purge(tx, f)
+
+
+def test_reader_files_are_null_where_the_smapi_user_may_not_read_readers(run_module):
+    config = dict(TEST_SYSTEM, smapi={'authorizations': [{'user': 'MAINT', 'function': 'ALL', 'target': 'ALL'}] + [
+        {'user': 'OPERATOR', 'function': f, 'target': 'ALL'} for f in ('Image_*', 'Query_All_DM')]})
+    with SimServer(config=config) as other:
+        mark = other.mark()
+        res = run_module(zvm_facts, gather_subset='definitions', guests=['LINUX0*'], smapi_port=other.port,
+                         smapi_user='OPERATOR', smapi_password='operator')
+        calls = other.calls(since=mark)
+    assert not res.failed, res
+    guests = res['ansible_facts']['zvm']['guests']
+    assert len(guests) > 1 and all(g['reader_files'] is None for g in guests.values())
+    # one refusal, not one per guest
+    assert [(c['rc'], c['rs']) for c in calls if c['function'] == 'System_RDR_File_Query'] == [(100, 16)]
 
 
 def test_stats_only_for_the_running_guest(facts):
