@@ -20,26 +20,45 @@ task results of a real ansible-playbook run, the codec's errors, the
 simulator's request log (``sim.calls()`` and every file of its state
 directory but its database and the configuration we wrote), and every file
 the collection writes on the controller (the host lock directory
-``zvm-cloud-locks-UID`` in $TMPDIR, its lock files and lock markers).  The
-modules take no SSH keys yet; they join the list when one does.
+``zvm-cloud-locks-UID`` in $TMPDIR, its lock files and lock markers).
+
+The access node's secrets too: ``node_password`` (an SSH password, a good
+one sent to a real sshd, NodeSshd, which takes keys only, and one with a
+control character) and the private key files ``node_private_key_file``
+names (the node's key, and a wrong one), searched for as every line of the
+key's base64 body (but the lines every such key has), the body in one
+piece, the file as JSON and ``repr`` escape it, and the private key itself
+in hex and base64; in the results of imports and a deploy over SSH (check,
+real, diff) and of failures (a wrong password, a wrong key, an unknown and a
+changed host key, an unreachable node; a password in a URL), the ``-vvvv --diff`` output of a
+playbook doing the same, and the files the runs wrote (also the image
+repository and the node's directory).
 """
 
+import base64
 import glob
+import gzip
 import json
 import os
+import subprocess
 
 import pytest
 
 from ansible_collections.zvm.cloud.plugins.module_utils.smapi.client import SmapiClient
-from ansible_collections.zvm.cloud.plugins.modules import zvm_guest
+from ansible_collections.zvm.cloud.plugins.module_utils.images import format as image_format
+from ansible_collections.zvm.cloud.plugins.modules import zvm_guest, zvm_image
 
 from tests.integration import conftest as _integration
 from tests.integration.conftest import TEST_SYSTEM
+from tests.unit.plugins.modules import conftest as _module_tests
+from zvmsim.node.sshd import NodeSshd, free_port, skip_unless_available
 from zvmsim.testing import SimServer
 
 # the integration tests' playbook fixtures, reused as they are
 collections_path = _integration.collections_path
 play = _integration.play
+# the module tests' access node fixture (run_module(..., node=True) asks for it)
+sim_node = _module_tests.sim_node
 
 SMAPI_USER = 'SECADM'
 SMAPI_PASSWORD = 'Qx-S3cr3t-9zW!'
@@ -47,7 +66,12 @@ WRONG_SMAPI_PASSWORD = 'Wr0ng-K3y-7qZ?'
 BAD_SMAPI_PASSWORDS = ['Ct1\x1fSm4p-Zq8']
 GOOD = ['Q7%zK!x9', 'h#4Tq$8w', 'Z9@mP=3v']
 BAD = ['Wq\u200b7Kz9', 'Wq\x1f7Kz', 'Wq\u00a07Kz', 'Wq\u00e97Kz', 'Wq7Kz9Xy3', 'Wq\ufeff7Kz', 'Wq\u20287Kz']
-SECRETS = GOOD + BAD + [SMAPI_PASSWORD, WRONG_SMAPI_PASSWORD] + BAD_SMAPI_PASSWORDS
+NODE_PASSWORD = 'Nq7-Ss#h-4vXw'
+BAD_NODE_PASSWORDS = ['Nq7\x1bSs#h-4v']
+URL_PASSWORDS = ['Ur1-Pw-5kQz', 'Ur1-Pw\u00e95kQ']     # in a URL (user:password@host), which zvm_image refuses
+SECRETS = GOOD + BAD + [SMAPI_PASSWORD, WRONG_SMAPI_PASSWORD] + BAD_SMAPI_PASSWORDS + [NODE_PASSWORD] + \
+    BAD_NODE_PASSWORDS + URL_PASSWORDS
+KEY_FORMS = []      # (label, forms) of the private keys of the access node tests (the node_sshd fixture's)
 CONNECTION = {'smapi_user': SMAPI_USER, 'smapi_password': SMAPI_PASSWORD}
 
 
@@ -70,7 +94,36 @@ def leaks(text, where):
             if form in text:
                 at = text.index(form)
                 found.append((secret, form, where, text[max(0, at - 80):at + 80]))
+    for label, forms in KEY_FORMS:
+        for form in forms:
+            if form in text:
+                at = text.index(form)
+                found.append((label, form, where, text[max(0, at - 80):at + 80]))
     return found
+
+
+def key_body(path):
+    """The base64 lines of a private key file (OpenSSH or PEM)."""
+    with open(path) as fh:
+        return [line.strip() for line in fh if line.strip() and not line.startswith('-----')]
+
+
+def key_forms(path, common=()):
+    """The forms a leaked private key (the file at ``path``) could take:
+    each line of its base64 body but those every such key has (``common``),
+    the body in one piece, the file as JSON and repr escape it, and the
+    private key itself (raw) in hex and base64."""
+    from cryptography.hazmat.primitives import serialization
+    with open(path) as fh:
+        text = fh.read()
+    body = key_body(path)
+    forms = set(line for line in body if line not in common and len(line) >= 16)
+    forms.update([''.join(body), json.dumps(text)[1:-1], repr(text)[1:-1]])
+    key = serialization.load_ssh_private_key(text.encode(), password=None)
+    raw = key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                            serialization.NoEncryption())
+    forms.update([raw.hex(), raw.hex().upper(), base64.b64encode(raw).decode()])
+    return sorted(forms)
 
 
 def files_text(paths):
@@ -213,4 +266,137 @@ def test_passwords_leak_nowhere_in_a_verbose_playbook_run(play, zvmsim, tmp_path
     found, written = search_everywhere(zvmsim, [run.stdout] + [r['result'] for r in run.results],
                                        [controller] + outputs)
     assert any('zvm-cloud-locks-' in p for p in written)
+    assert found == []
+
+
+# -- the access node's password and private key ------------------------------------------------------
+
+@pytest.fixture(scope='module')
+def node_sshd(sim_node, zvmsim, tmp_path_factory):
+    """A real sshd in front of the simulator's access node (keys only), its
+    client key and a wrong key (``wrong_key``) among the secrets searched."""
+    skip_unless_available()
+    keys = tmp_path_factory.mktemp('node-keys')
+    wrong = str(keys / 'wrong_ed25519')
+    subprocess.run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'wrong', '-f', wrong], check=True)
+    with NodeSshd(sim_node['dir'], zvmsim.state_dir) as server:
+        common = set(key_body(server.client_key)) & set(key_body(wrong))
+        KEY_FORMS[:] = [('the node key', key_forms(server.client_key, common)),
+                        ('a wrong key', key_forms(wrong, common))]
+        with open(wrong + '.pub') as fh:
+            changed = keys / 'changed_known_hosts'          # another key for the node's address
+            changed.write_text('[%s]:%d %s\n' % (server.host, server.port, ' '.join(fh.read().split()[:2])))
+        unknown = keys / 'empty_known_hosts'
+        unknown.write_text('')
+        server.wrong_key, server.changed_hosts, server.unknown_hosts = wrong, str(changed), str(unknown)
+        try:
+            yield server
+        finally:
+            KEY_FORMS[:] = []
+
+
+def node_options(sshd, **changes):
+    out = {'node_host': sshd.host, 'node_port': sshd.port, 'node_user': sshd.user, 'node_password': NODE_PASSWORD,
+           'node_private_key_file': sshd.client_key, 'node_known_hosts_file': sshd.known_hosts}
+    out.update(changes)
+    return dict((k, v) for k, v in out.items() if v is not None)
+
+
+def image_url(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(image_format.build_header(image_format.CKD_BLOCKS, 10, 'CYL', 6) +
+                     gzip.compress(os.urandom(4096) * 64, 6))
+    return 'file://%s' % path
+
+
+# what each failure over SSH says (NodeError, one line)
+NODE_FAILURES = [
+    (dict(node_private_key_file=None), 'authentication as'),                             # a wrong password
+    (lambda s: dict(node_private_key_file=s.wrong_key), 'authentication as'),           # a wrong key
+    (lambda s: dict(node_known_hosts_file=s.unknown_hosts), 'is not in the known hosts file'),
+    (lambda s: dict(node_known_hosts_file=s.changed_hosts), 'which is not the one'),
+    (lambda s: dict(node_port=free_port()), 'cannot connect'),                          # unreachable
+]
+PLAY_FAILURES = (0, 2, 4)       # those the playbook run makes too
+
+
+def test_node_secrets_leak_nowhere_in_process(run_module, sim, sim_node, node_sshd, tmp_path):
+    """Imports and a deploy over SSH (check, real, diff), the failures of
+    NODE_FAILURES, a bad password, and what they leave."""
+    results = []
+
+    def run(module, check=False, diff=False, **args):
+        res = run_module(module, node=True, check=check, diff=diff, **dict(CONNECTION, **args))
+        results.append(dict(res))
+        return res
+    source = dict(name='sec-img1', os_version='rhel9', url=image_url(tmp_path, 'secret.img'))
+    image = dict(source, **node_options(node_sshd))
+    res = run_module.paired(zvm_image, node=True, **dict(CONNECTION, **image))
+    results.append(dict(res))
+    assert not res.failed and res['changed'] and 'diff' in res, res.get('msg')
+    assert not run(zvm_image, diff=True, **image)['changed']
+    guest = dict(name='SECN1', memory='512M', image='sec-img1', stop_mode='immediate',
+                 disks=[{'vdev': '0100', 'size': '10', 'disk_pool': 'ECKD:POOL1'}], **node_options(node_sshd))
+    res = run_module.paired(zvm_guest, node=True, **dict(CONNECTION, **guest))
+    results.append(dict(res))
+    assert not res.failed and res['actions'][-1] == 'deploy image sec-img1 to disk 0100', res.get('msg')
+    for changes, says in NODE_FAILURES:
+        changes = changes(node_sshd) if callable(changes) else changes
+        failed = run(zvm_image, diff=True, **dict(source, name='sec-img2', **node_options(node_sshd, **changes)))
+        assert failed.failed and says in failed['msg'] and 'access node 127.0.0.1:' in failed['msg'], failed['msg']
+    for password in BAD_NODE_PASSWORDS:
+        bad = run(zvm_image, **dict(image, name='sec-img2', node_password=password))
+        assert bad.failed and bad['msg'].startswith('node_password:') and not bad.calls, bad['msg']
+    for password in URL_PASSWORDS:
+        in_url = 'https://zvm:%s@images.example.com/x.img' % password
+        bad = run(zvm_image, diff=True, **dict(image, name='sec-img2', url=in_url))
+        assert bad.failed and bad['msg'].startswith('url: a URL with a user name or password'), bad['msg']
+        bad = run(zvm_image, **dict(image, name='sec-img1', state='exported', dest_url='file://u:%s@/x' % password))
+        assert bad.failed and bad['msg'].startswith('dest_url: a URL with a user name or password'), bad['msg']
+    assert not run(zvm_guest, name='SECN1', state='absent', stop_mode='immediate', **node_options(node_sshd)).failed
+    with open(node_sshd.unknown_hosts) as fh:
+        assert fh.read() == ''          # the known hosts files are only read: no key was added
+    found, written = search_everywhere(sim, results, [tmp_path, sim_node['repository'], sim_node['dir']])
+    assert any('zvm-cloud-locks-' in p for p in written) and any(p.endswith('/sec-img1/meta.json') for p in written)
+    assert KEY_FORMS
+    assert found == []
+    assert run(zvm_image, name='sec-img1', state='absent', **node_options(node_sshd))['changed']
+
+
+def test_node_secrets_leak_nowhere_in_a_verbose_playbook_run(play, zvmsim, sim_node, node_sshd, tmp_path,
+                                                             tmp_path_factory):
+    """ansible-playbook -vvvv --diff with the node's password and key: an
+    import (with its check-mode copy), a wrong password, an unknown host
+    key, an unreachable node, a bad password, the import again (nothing to
+    do); the other failures of NODE_FAILURES run in process."""
+    controller = tmp_path / 'controller'
+    controller.mkdir()
+    secrets = tmp_path / 'secrets.json'         # as a vault would give them: not in the playbook's text
+    secrets.write_text(json.dumps({'node_pw': NODE_PASSWORD, 'bad_node_pw': BAD_NODE_PASSWORDS[0]}))
+    image = {'name': 'sec-play1', 'os_version': 'rhel9', 'url': image_url(tmp_path, 'play.img')}
+    node = node_options(node_sshd, node_password='{{ node_pw }}')
+    tasks = [{'name': 'import', 'zvm.cloud.zvm_image': dict(image, **node)}]
+    for i in PLAY_FAILURES:
+        changes = NODE_FAILURES[i][0](node_sshd) if callable(NODE_FAILURES[i][0]) else NODE_FAILURES[i][0]
+        tasks.append({'name': 'failure %d' % i, 'ignore_errors': True, 'check_mode': False,     # no check copy
+                      'zvm.cloud.zvm_image': dict(image, name='sec-play2', **node_options(
+                          node_sshd, **dict(changes, node_password='{{ node_pw }}')))})
+    tasks += [{'name': 'bad password', 'ignore_errors': True, 'check_mode': False,
+               'zvm.cloud.zvm_image': dict(image, name='sec-play2', **dict(node, node_password='{{ bad_node_pw }}'))},
+              {'name': 'import again', 'zvm.cloud.zvm_image': dict(image, **node)}]
+    env = dict(zvmsim.env(user=SMAPI_USER, password=SMAPI_PASSWORD), TMPDIR=str(controller),
+               ZVM_NODE_IMAGE_REPOSITORY=sim_node['repository'], ZVM_NODE_DEVICE_DIR=sim_node['device_dir'])
+    run = play(tasks, diff=True, defaults=False, extra_args=['-vvvv', '-e', '@%s' % secrets], env=env)
+    assert run.rc == 0, run
+    statuses = [(r['task'], r['status']) for r in run.results]
+    assert statuses == [('import', 'ok')] + [('failure %d' % i, 'failed') for i in PLAY_FAILURES] + \
+        [('bad password', 'failed'), ('import again', 'ok')], statuses
+    assert run.results[0]['result']['changed'] and not run.results[-1]['result']['changed']
+    assert 'ESTABLISH LOCAL CONNECTION' in run.stdout and '********' in run.stdout
+    plays_dirs = glob.glob(os.path.join(str(tmp_path_factory.getbasetemp()), 'plays*'))
+    outputs = [p for d in plays_dirs for p in glob.glob(os.path.join(d, '*')) if not p.endswith('.yml')]
+    found, written = search_everywhere(zvmsim, [run.stdout] + [r['result'] for r in run.results],
+                                       [controller, sim_node['repository'], sim_node['dir']] + outputs)
+    assert any(p.endswith('/sec-play1/0100') for p in written)     # the repository was searched (with the image)
+    assert KEY_FORMS
     assert found == []
