@@ -50,6 +50,7 @@ collection).  Results are printed and written as JSON to .build/bench/.
 
 import argparse
 import functools
+import glob
 import json
 import os
 import statistics
@@ -644,7 +645,9 @@ def bench_reliability(args):
         with open(os.path.join(figures_dir, 'crash.json')) as fh:
             crash = json.load(fh)
     result['crash'] = dict(crash, passed=ok, seconds=seconds)
-    ok, seconds, out = _pytest_part('tests/reliability/test_inputs.py', env, ['--hypothesis-show-statistics'])
+    others = sorted(os.path.relpath(p, ROOT) for p in glob.glob(os.path.join(ROOT, 'tests', 'reliability',
+                                                                          'test_inputs_*.py')))
+    ok, seconds, out = _pytest_part('tests/reliability/test_inputs.py', env, others + ['--hypothesis-show-statistics'])
     counts = _hypothesis_counts(out)
     result['inputs'] = {'passed': ok, 'seconds': seconds, 'generated': sum(p + f for p, f in counts.values()),
                         'accepted_or_mishandled': sum(f for _p, f in counts.values()),

@@ -17,8 +17,10 @@
 # Keep the table in README.md ("Supported versions") in step.
 #
 # The virtual environments are .build/matrix/<line>-py<controller>, made
-# once (ensure_pyvenv) with ansible-core==<line>.* and the pytest and PyYAML
-# pins of tools/requirements-test.txt; the unit tests need nothing else.
+# once (ensure_pyvenv) with ansible-core==<line>.*, the pytest and PyYAML
+# pins of tools/requirements-test.txt and the collection's own run-time
+# packages (requirements.txt: paramiko, jsonschema, pycdlib) at their pins
+# there; the unit tests need nothing else.
 # ZVM_MATRIX="2.16 2.21" runs only those lines' cells.
 
 MATRIX_CELLS=(
@@ -33,7 +35,7 @@ MATRIX_CELLS=(
 
 # The pins of the packages the matrix venvs need besides ansible-core.
 matrix_pins() {
-    grep -iE '^(pytest|pyyaml)==' "$ROOT/tools/requirements-test.txt"
+    grep -iE '^(pytest|pyyaml|paramiko|jsonschema|pycdlib)==' "$ROOT/tools/requirements-test.txt"
 }
 
 # matrix_cell LINE CONTROLLER MODULE [LOG]: one cell; its pytest output goes to LOG.

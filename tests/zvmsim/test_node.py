@@ -41,7 +41,7 @@ def smapi(sim):
 def run(sim, command, *args, stdin=None, cwd=None):
     """Run a node command as a process; (exit code, stdout text, stderr text)."""
     proc = subprocess.run([os.path.join(sim.node_dir, 'bin', command)] + list(args), input=stdin,
-                          capture_output=True, cwd=cwd, timeout=60)
+                          capture_output=True, cwd=cwd, timeout=60, check=False)
     return proc.returncode, proc.stdout.decode('latin-1'), proc.stderr.decode()
 
 
@@ -86,7 +86,8 @@ def test_setup_writes_the_commands_and_logs_the_node_on(sim, tmp_path):
 def test_setup_on_a_new_state_seeds_it_first(tmp_path):
     subprocess.run([sys.executable, '-m', 'zvmsim', 'node', 'setup', '--state-dir', str(tmp_path / 's'),
                     '--dir', str(tmp_path / 'n')], cwd=ROOT, check=True, capture_output=True)
-    proc = subprocess.run([str(tmp_path / 'n' / 'bin' / 'vmcp'), 'query', 'user', 'linux01'], capture_output=True)
+    proc = subprocess.run([str(tmp_path / 'n' / 'bin' / 'vmcp'), 'query', 'user', 'linux01'], capture_output=True,
+                          check=False)
     assert (proc.returncode, proc.stdout) == (0, b'LINUX01  - DSC\n')
 
 
@@ -276,9 +277,9 @@ def sshd(sim):
 
 
 def test_commands_through_openssh(sim, sshd):
-    proc = subprocess.run(sshd.ssh_command('vmcp', 'q', 'userid'), capture_output=True, timeout=60)
+    proc = subprocess.run(sshd.ssh_command('vmcp', 'q', 'userid'), capture_output=True, timeout=60, check=False)
     assert (proc.returncode, proc.stdout) == (0, b'ZVMNODE  AT ZVMSIM1\n'), proc.stderr
-    proc = subprocess.run(sshd.ssh_command('vmcp', 'q', 'user', 'linux02'), capture_output=True, timeout=60)
+    proc = subprocess.run(sshd.ssh_command('vmcp', 'q', 'user', 'linux02'), capture_output=True, timeout=60, check=False)
     assert (proc.returncode, proc.stdout) == (45, b'HCPCQU045E LINUX02 not logged on\n')
     with open(sshd.known_hosts) as handle:
         assert handle.read().startswith('[127.0.0.1]:%d ssh-ed25519 ' % sshd.port)

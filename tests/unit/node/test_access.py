@@ -25,7 +25,7 @@ class Picks(random.Random):
         self.values = list(values)
         self.next = 0x2000
 
-    def randint(self, low, high):
+    def randint(self, a, b):
         if self.values:
             return self.values.pop(0)
         self.next += 1

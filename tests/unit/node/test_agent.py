@@ -140,7 +140,8 @@ def test_fetch_and_store_from_standard_input(tmp_path):
 
 @contextlib.contextmanager
 def http_server(directory, tls=None):
-    handler = lambda *a, **kw: http.server.SimpleHTTPRequestHandler(*a, directory=str(directory), **kw)  # noqa: E731
+    def handler(*a, **kw):
+        return http.server.SimpleHTTPRequestHandler(*a, directory=str(directory), **kw)
     server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
     server.RequestHandlerClass.log_message = lambda *a: None
     if tls:

@@ -57,7 +57,7 @@ def test_a_factory_error_is_raised_each_time_and_nothing_is_kept():
     def factory():
         raise InputError('node_user: required with node_host')
     sdk = sdk_with(factory)
-    for _ in range(2):
+    for _attempt in range(2):
         with pytest.raises(InputError, match='node_user'):
             sdk.node   # pylint: disable=pointless-statement
     sdk.close()         # nothing was made: nothing to close

@@ -67,7 +67,9 @@ def test_import_then_rerun_changes_nothing(run_module, sim, tmp_path, sim_node):
     assert res['smapi_calls'] == {'reads': 0, 'writes': 0} and res.calls == []
     assert 'md5sum: %s' % md5 in res['diff']['after'] and res['diff']['before'] == ''
 
-    predicted = image(run_module, check=True, **dict(args, name='imp-other'))
+    other = dict(args)
+    other['name'] = 'imp-other'
+    predicted = image(run_module, check=True, **other)
     assert predicted['changed'] and predicted['transfer'] == KNOWN_AFTER_RUN
     assert predicted['image']['sha256sum'] == KNOWN_AFTER_RUN and predicted['image']['md5sum'] == md5
     assert repository_dirs(sim_node, 'imp-other') == []
