@@ -645,8 +645,8 @@ def bench_reliability(args):
         with open(os.path.join(figures_dir, 'crash.json')) as fh:
             crash = json.load(fh)
     result['crash'] = dict(crash, passed=ok, seconds=seconds)
-    others = sorted(os.path.relpath(p, ROOT) for p in glob.glob(os.path.join(ROOT, 'tests', 'reliability',
-                                                                          'test_inputs_*.py')))
+    pattern = os.path.join(ROOT, 'tests', 'reliability', 'test_inputs_*.py')
+    others = sorted(os.path.relpath(p, ROOT) for p in glob.glob(pattern))
     ok, seconds, out = _pytest_part('tests/reliability/test_inputs.py', env, others + ['--hypothesis-show-statistics'])
     counts = _hypothesis_counts(out)
     result['inputs'] = {'passed': ok, 'seconds': seconds, 'generated': sum(p + f for p, f in counts.values()),
