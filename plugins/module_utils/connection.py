@@ -10,11 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import textwrap
-
-from ansible.module_utils.basic import env_fallback
-
-from ansible_collections.zvm.cloud.plugins.module_utils import validation
+from ansible_collections.zvm.cloud.plugins.module_utils import option_table, validation
 from ansible_collections.zvm.cloud.plugins.module_utils.errors import InputError
 
 # name: (type, default, environment variable, no_log, description)
@@ -52,46 +48,13 @@ REQUIRED = ('smapi_host', 'smapi_user', 'smapi_password')
 
 def argument_spec():
     """The connection options as an AnsibleModule argument spec."""
-    spec = {}
-    for name, kind, default, env, no_log, _doc in OPTIONS:
-        entry = {'type': kind, 'fallback': (env_fallback, [env])}
-        if default is not None:
-            entry['default'] = default
-        if no_log:
-            entry['no_log'] = True
-        spec[name] = entry
-    return spec
-
-
-def _yaml_scalar(value):
-    if isinstance(value, bool):
-        return 'true' if value else 'false'
-    return str(value)
+    return option_table.argument_spec(OPTIONS)
 
 
 def doc_options(plugin=False):
     """The options as documentation YAML.  ``plugin=True`` adds the ``env``
     entries that non-module plugins (the inventory) resolve options from."""
-    lines = ['options:']
-    for name, kind, default, env, _no_log, doc in OPTIONS:
-        text = doc
-        if not plugin:
-            text += ' If not set, the environment variable E(%s) is used.' % env
-        if name in REQUIRED:
-            text += ' Required, here or in the environment.'
-        lines.append('  %s:' % name)
-        lines.append('    description:')
-        wrapped = textwrap.wrap(text.replace('\\', '\\\\').replace('"', '\\"'), 100)
-        lines.append('      - "%s' % wrapped[0])
-        lines.extend('        %s' % w for w in wrapped[1:])
-        lines[-1] += '"'
-        lines.append('    type: %s' % kind)
-        if default is not None:
-            lines.append('    default: %s' % _yaml_scalar(default))
-        if plugin:
-            lines.append('    env:')
-            lines.append('      - name: %s' % env)
-    return '\n'.join(lines) + '\n'
+    return option_table.doc_options(OPTIONS, REQUIRED, plugin=plugin)
 
 
 def client_kwargs(params):

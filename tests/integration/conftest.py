@@ -14,8 +14,16 @@ the prediction (changed, actions, diff and the returned resource) must equal
 what the real task then did and re-read (``checkmode.compare``); the play
 fails the test otherwise.  The copies' results and SMAPI requests are left
 out of the ``PlayRun``.
+
+A test module that needs the access node has a simulator of its own
+(``node setup`` adds the node's guest, which would change the guest lists
+other tests assert): the module-scoped ``sim`` fixture (``node_sim``), with
+``local_node`` (an AccessNode run here) and ``sshd`` (a real OpenSSH server
+in front of the node); ``make_local_node`` and ``make_sdk`` make more.  A
+module that needs another simulator defines its own ``sim``.
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -26,8 +34,12 @@ import tempfile
 import pytest
 import yaml
 
+from ansible_collections.zvm.cloud.plugins.module_utils.node.access import AccessNode
+from ansible_collections.zvm.cloud.plugins.module_utils.node.runner import LocalRunner
+from ansible_collections.zvm.cloud.plugins.module_utils.sdk.api import SDKAPI
 from tests.integration import checkmode
 from zvmsim import requestlog
+from zvmsim.node.sshd import NodeSshd, skip_unless_available
 from zvmsim.testing import ROOT, SimServer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -74,6 +86,59 @@ def collections_path():
 def zvmsim():
     with SimServer(config=TEST_SYSTEM) as sim:
         yield sim
+
+
+# -- a simulator of a test module's own, with its access node ---------------------------------------------
+
+@contextlib.contextmanager
+def node_sim(config=TEST_SYSTEM, **kwargs):
+    """A SimServer (``config``, ``kwargs``) with its access node set up
+    (``sim.node_dir``)."""
+    with SimServer(config=config, **kwargs) as server:
+        server.node()
+        yield server
+
+
+def node_device_dir(sim):
+    """Where the udev of ``sim``'s node names CCW devices."""
+    return os.path.join(sim.node_dir, 'dev', 'disk', 'by-path')
+
+
+def make_local_node(sim, env=None, **kwargs):
+    """An AccessNode of ``sim`` whose commands run here (the node's on PATH,
+    and ``env``), its image repository in the simulator's state directory;
+    ``kwargs`` go to AccessNode."""
+    runner = LocalRunner(env=dict(os.environ, **dict(sim.node_env(sim.node_dir), **(env or {}))))
+    return AccessNode(runner, device_dir=node_device_dir(sim), repository=os.path.join(sim.state_dir, 'images'),
+                      **kwargs)
+
+
+def make_sdk(sim, node=None):
+    """An SDKAPI on ``sim`` as MAINT, with ``node`` (an AccessNode) or none."""
+    return SDKAPI(host='127.0.0.1', port=sim.port, userid='MAINT', password='MAINT', node=node)
+
+
+@pytest.fixture(scope='module')
+def sim():
+    """The test module's own simulator (TEST_SYSTEM) with its access node."""
+    with node_sim() as server:
+        yield server
+
+
+@pytest.fixture(scope='module')
+def local_node(sim):
+    """An AccessNode of ``sim`` run here, for the whole module."""
+    with make_local_node(sim) as made:
+        yield made
+
+
+@pytest.fixture(scope='module')
+def sshd(sim):
+    """A real OpenSSH server on loopback in front of ``sim``'s node (skips
+    the test where sshd is not installed)."""
+    skip_unless_available()
+    with NodeSshd(sim.node_dir, sim.state_dir) as server:
+        yield server
 
 
 class PlayRun:

@@ -18,34 +18,19 @@ from ansible_collections.zvm.cloud.plugins.module_utils.node.access import Acces
 from ansible_collections.zvm.cloud.plugins.module_utils.node.errors import NodeError
 from ansible_collections.zvm.cloud.plugins.module_utils.node.runner import LocalRunner
 from ansible_collections.zvm.cloud.plugins.module_utils.operations import entries
-from ansible_collections.zvm.cloud.plugins.module_utils.sdk.api import SDKAPI
-from tests.integration.conftest import TEST_SYSTEM
+from tests.integration.conftest import make_sdk
 from zvmsim.node import fs
-from zvmsim.testing import SimServer
 
 CKD_PARTITION = 2 * 12 * 4096       # fdasd -a: from track 2
 EXT_MAGIC = 1080                    # s_magic: 1024 (the superblock) + 56
 BOOT = {'vdev': '0100', 'size': '10', 'disk_pool': 'ECKD:POOL1', 'is_boot_disk': True}
 
 
-@pytest.fixture(scope='module')
-def sim():
-    with SimServer(config=TEST_SYSTEM) as server:
-        server.node_dir = server.node()
-        yield server
-
-
-@pytest.fixture(scope='module')
-def node(sim):
-    runner = LocalRunner(env=dict(os.environ, **sim.node_env(sim.node_dir)))
-    with AccessNode(runner, device_dir=os.path.join(sim.node_dir, 'dev', 'disk', 'by-path'),
-                    repository=os.path.join(sim.state_dir, 'images')) as made:
-        yield made
-
+# ``sim`` (this module's own, with its access node) and ``local_node``: tests/integration/conftest.py
 
 @pytest.fixture
-def sdk(sim, node):
-    made = SDKAPI(host='127.0.0.1', port=sim.port, userid='MAINT', password='MAINT', node=node)
+def sdk(sim, local_node):
+    made = make_sdk(sim, local_node)
     yield made
     for userid in ('FSCKD01', 'FSFBA01', 'FSRUN01', 'FSBAD01', 'FSXFS01'):
         made.guest_delete(userid)
@@ -122,8 +107,8 @@ def test_without_a_node_a_swap_disk_is_made_as_before_and_a_file_system_is_refus
     # no access node here (a local runner with no vmcp on its PATH): swap stays as DirMaint made it, ext4 is
     # refused before anything is made
     lonely = AccessNode(LocalRunner(env={'PATH': '/nonexistent'}), device_dir='/nonexistent')
-    sdk = SDKAPI(host='127.0.0.1', port=sim.port, userid='MAINT', password='MAINT', node=lonely)
-    nodeless = SDKAPI(host='127.0.0.1', port=sim.port, userid='MAINT', password='MAINT')
+    sdk = make_sdk(sim, lonely)
+    nodeless = make_sdk(sim)
     try:
         for made, userid in ((sdk, 'FSNON01'), (nodeless, 'FSNON02')):
             made.guest_create(userid, 1, 512, disk_list=[BOOT, {'vdev': '0101', 'size': '5',

@@ -14,23 +14,18 @@ The simulator is this module's own (``node setup`` adds the node's guest,
 which would change the guest lists other tests assert)."""
 
 import copy
-import os
 import re
 
 import pytest
 
 from ansible_collections.zvm.cloud.plugins.module_utils.firstboot import networks
-from ansible_collections.zvm.cloud.plugins.module_utils.node.access import AccessNode
 from ansible_collections.zvm.cloud.plugins.module_utils.node.errors import NodeError
-from ansible_collections.zvm.cloud.plugins.module_utils.node.runner import LocalRunner
 from ansible_collections.zvm.cloud.plugins.module_utils.operations import adapters, entries
-from ansible_collections.zvm.cloud.plugins.module_utils.sdk.api import SDKAPI
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import (
     SDKConflictError, SDKFunctionNotImplementError, SDKInvalidInputFormat, SDKObjectNotExistError,
 )
-from tests.integration.conftest import TEST_SYSTEM
+from tests.integration.conftest import make_sdk
 from tests.unit.firstboot import consumers
-from zvmsim.testing import SimServer
 
 BOOT = {'size': '10', 'disk_pool': 'ECKD:POOL1', 'is_boot_disk': True}     # 0100
 DATA = {'size': '4096', 'disk_pool': 'FBA:FBAPOOL'}                         # 0101
@@ -43,42 +38,25 @@ NETS = [
 ]
 
 
-@pytest.fixture(scope='module')
-def sim():
-    with SimServer(config=TEST_SYSTEM) as server:
-        server.node_dir = server.node()
-        yield server
+# ``sim`` (this module's own, with its access node) and ``local_node``: tests/integration/conftest.py
 
-
-@pytest.fixture(scope='module')
-def node(sim):
-    runner = LocalRunner(env=dict(os.environ, **sim.node_env(sim.node_dir)))
-    with AccessNode(runner, device_dir=os.path.join(sim.node_dir, 'dev', 'disk', 'by-path'),
-                    repository=os.path.join(sim.state_dir, 'images')) as made:
-        yield made
-
-
-def make_sdk(sim, node=None):
-    return SDKAPI(host='127.0.0.1', port=sim.port, userid='MAINT', password='MAINT', node=node)
+@pytest.fixture
+def sdk(sim, local_node):
+    return make_sdk(sim, local_node)
 
 
 @pytest.fixture
-def sdk(sim, node):
-    return make_sdk(sim, node)
-
-
-@pytest.fixture
-def guest(sim, node):
+def guest(sim, local_node):
     """A new guest (0100 boot, 0101 FBA, 0102 V-DISK swap), deleted after the test."""
     made = []
 
     def make(userid):
-        make_sdk(sim, node).guest_create(userid, 1, 512, disk_list=[BOOT, DATA, SWAP])
+        make_sdk(sim, local_node).guest_create(userid, 1, 512, disk_list=[BOOT, DATA, SWAP])
         made.append(userid)
         return userid
     yield make
     for userid in made:
-        make_sdk(sim, node).guest_delete(userid)
+        make_sdk(sim, local_node).guest_delete(userid)
 
 
 def reader(sim, userid):

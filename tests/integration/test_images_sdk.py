@@ -27,19 +27,16 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from ansible_collections.zvm.cloud.plugins.module_utils.images import format as fmt
-from ansible_collections.zvm.cloud.plugins.module_utils.node.access import AccessNode
 from ansible_collections.zvm.cloud.plugins.module_utils.node.errors import NodeError
-from ansible_collections.zvm.cloud.plugins.module_utils.node.runner import LocalRunner, SshRunner
+from ansible_collections.zvm.cloud.plugins.module_utils.node.access import AccessNode
+from ansible_collections.zvm.cloud.plugins.module_utils.node.runner import SshRunner
 from ansible_collections.zvm.cloud.plugins.module_utils.operations import disks
-from ansible_collections.zvm.cloud.plugins.module_utils.sdk.api import SDKAPI
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import (
     SDKConflictError, SDKFunctionNotImplementError, SDKGuestOperationError, SDKInvalidInputFormat,
     SDKObjectNotExistError,
 )
-from tests.integration.conftest import TEST_SYSTEM
+from tests.integration.conftest import make_local_node, make_sdk, node_device_dir
 from tests.unit.plugins.module_utils.fake_smapi import make_ca_and_server_cert, server_tls_context
-from zvmsim.node.sshd import NodeSshd, skip_unless_available
-from zvmsim.testing import SimServer
 
 CYL = 737280
 CKD10 = {'size': '10', 'disk_pool': 'ECKD:POOL1', 'is_boot_disk': True}       # 10 cylinders
@@ -57,41 +54,20 @@ def ckd_image(data, cylinders, level=6):
 
 
 # -- the simulator, its node, and SDKs on it -------------------------------------------------------------------
-
-@pytest.fixture(scope='module')
-def sim():
-    with SimServer(config=TEST_SYSTEM) as server:
-        server.node_dir = server.node()
-        yield server
-
-
-@pytest.fixture(scope='module')
-def sshd(sim):
-    skip_unless_available()
-    with NodeSshd(sim.node_dir, sim.state_dir) as server:
-        yield server
-
+# ``sim`` (this module's own, with its access node), ``local_node`` and ``sshd``: tests/integration/conftest.py
 
 def ssh_settings(sshd):
     return {'user': sshd.user, 'key_file': sshd.client_key, 'known_hosts': sshd.known_hosts}
 
 
 def make_node(sim, how, sshd=None, env=None):
-    device_dir = os.path.join(sim.node_dir, 'dev', 'disk', 'by-path')
-    repository = os.path.join(sim.state_dir, 'images')
-    if how == 'ssh':
-        runner = SshRunner(sshd.host, port=sshd.port, user=sshd.user, key_file=sshd.client_key,
-                           known_hosts=sshd.known_hosts)
-    else:
-        runner = LocalRunner(env=dict(os.environ, **dict(sim.node_env(sim.node_dir), **(env or {}))))
-    return AccessNode(runner, device_dir=device_dir, repository=repository,
-                      ssh=ssh_settings(sshd) if sshd is not None else None)
-
-
-@pytest.fixture(scope='module')
-def local_node(sim):
-    with make_node(sim, 'local') as made:
-        yield made
+    ssh = ssh_settings(sshd) if sshd is not None else None
+    if how != 'ssh':
+        return make_local_node(sim, env, ssh=ssh)
+    runner = SshRunner(sshd.host, port=sshd.port, user=sshd.user, key_file=sshd.client_key,
+                       known_hosts=sshd.known_hosts)
+    return AccessNode(runner, device_dir=node_device_dir(sim), repository=os.path.join(sim.state_dir, 'images'),
+                      ssh=ssh)
 
 
 @pytest.fixture(scope='module', params=['local', 'ssh'])
@@ -102,10 +78,6 @@ def node(request, sim):
         return
     with make_node(sim, 'ssh', request.getfixturevalue('sshd')) as made:
         yield made
-
-
-def make_sdk(sim, node=None):
-    return SDKAPI(host='127.0.0.1', port=sim.port, userid='MAINT', password='MAINT', node=node)
 
 
 @pytest.fixture

@@ -20,9 +20,7 @@ import pytest
 from ansible_collections.zvm.cloud.plugins.module_utils.node.access import AccessNode
 from ansible_collections.zvm.cloud.plugins.module_utils.node.errors import NodeError, NodeTimeout
 from ansible_collections.zvm.cloud.plugins.module_utils.node.runner import LocalRunner
-from ansible_collections.zvm.cloud.plugins.module_utils.sdk.api import SDKAPI
-from zvmsim.node.sshd import NodeSshd, skip_unless_available
-from zvmsim.testing import SimServer
+from tests.integration.conftest import make_sdk, node_device_dir, node_sim
 
 CYL = 737280
 OFF_GUEST, ON_GUEST = 'LINUX02', 'LINUX01'      # logged off / on, each with a 3390 MDISK 0100 of 1457 cylinders
@@ -45,31 +43,20 @@ class Recording:
 
 @pytest.fixture(scope='module')
 def sim(tmp_path_factory):
-    with SimServer(state_dir=str(tmp_path_factory.mktemp('node-sim'))) as server:
-        server.node()
+    """This module's own simulator (the default system) with its node; ``sshd``: tests/integration/conftest.py."""
+    with node_sim(config=None, state_dir=str(tmp_path_factory.mktemp('node-sim'))) as server:
         yield server
-
-
-@pytest.fixture(scope='module')
-def sshd(sim):
-    skip_unless_available()
-    with NodeSshd(sim.node_dir, sim.state_dir) as server:
-        yield server
-
-
-def device_dir(sim):
-    return os.path.join(sim.node_dir, 'dev', 'disk', 'by-path')
 
 
 def local_node(sim, **kwargs):
-    runner = LocalRunner(timeout=60, env=dict(os.environ, **SimServer.node_env(sim.node_dir)))
+    runner = LocalRunner(timeout=60, env=dict(os.environ, **sim.node_env(sim.node_dir)))
     kwargs.setdefault('sleep', lambda seconds: None)
-    return AccessNode(Recording(runner), device_dir=device_dir(sim), repository=sim.state_dir, **kwargs)
+    return AccessNode(Recording(runner), device_dir=node_device_dir(sim), repository=sim.state_dir, **kwargs)
 
 
 def ssh_node(sim, sshd, **kwargs):
     options = dict(host=sshd.host, port=sshd.port, user=sshd.user, key_file=sshd.client_key,
-                   known_hosts=sshd.known_hosts, device_dir=device_dir(sim), repository=sim.state_dir, timeout=60.0)
+                   known_hosts=sshd.known_hosts, device_dir=node_device_dir(sim), repository=sim.state_dir, timeout=60.0)
     options.update(kwargs)
     node = AccessNode.from_options(sleep=lambda seconds: None, **options)
     node.runner = Recording(node.runner)
@@ -89,7 +76,7 @@ def node(request, sim):
 
 
 def no_devices(sim):
-    return os.listdir(device_dir(sim)) == []
+    return os.listdir(node_device_dir(sim)) == []
 
 
 def test_who_is_logged_on(node):
@@ -103,7 +90,7 @@ def test_write_an_image_through_a_link_and_read_it_back(node, sim, tmp_path):
     image.write_bytes(b'H' * 512 + gzip.compress(data))
     with node.link(OFF_GUEST.lower(), '100') as disk:
         assert (disk.unit, disk.units, disk.size_bytes) == ('CYL', 1457, 1457 * CYL)
-        assert disk.path == os.path.join(device_dir(sim), 'ccw-0.0.%s' % disk.ldev.lower())
+        assert disk.path == os.path.join(node_device_dir(sim), 'ccw-0.0.%s' % disk.ldev.lower())
         assert [(k['ldev'], k['userid'], k['vdev'], k['mode']) for k in sim.node_links()] == \
             [(disk.ldev, OFF_GUEST, '0100', 'W')]
         assert node.agent('write-image', image, disk.path, 512, 1)['bytes'] == len(data)
@@ -291,10 +278,9 @@ def test_sftp_from_a_remote_host(sim, sshd, tmp_path):
 def test_console_output_through_the_node_of_the_smapi_user(tmp_path):
     """When the node is the SMAPI user's guest, guest_get_console_output
     reads the console file with the node's vmur."""
-    with SimServer(state_dir=str(tmp_path / 'state'), config={'node': {'userid': 'MAINT'}}) as server:
-        server.node()
+    with node_sim(config={'node': {'userid': 'MAINT'}}, state_dir=str(tmp_path / 'state')) as server:
         node = local_node(server)
-        sdk = SDKAPI(host='127.0.0.1', port=server.port, userid='MAINT', password='MAINT', node=node)
+        sdk = make_sdk(server, node)
         sdk.guest_start(OFF_GUEST)
         text = sdk.guest_get_console_output(OFF_GUEST)
         assert 'LOGON AT' in text

@@ -11,7 +11,6 @@ counts of a converged attach, and the FCP queries.
 The simulator is this module's own: the node's guest and the FCP devices
 would change what other tests see."""
 
-import os
 import re
 import shutil
 import subprocess
@@ -21,16 +20,13 @@ import pytest
 
 from ansible_collections.zvm.cloud.plugins.module_utils.directory import records
 from ansible_collections.zvm.cloud.plugins.module_utils import directory
-from ansible_collections.zvm.cloud.plugins.module_utils.node.access import AccessNode
-from ansible_collections.zvm.cloud.plugins.module_utils.node.runner import LocalRunner
 from ansible_collections.zvm.cloud.plugins.module_utils.operations import fcp as fcp_ops
-from ansible_collections.zvm.cloud.plugins.module_utils.sdk.api import SDKAPI
 from ansible_collections.zvm.cloud.plugins.module_utils.sdk.exceptions import (
     SDKFunctionNotImplementError, SDKInvalidInputFormat, SDKObjectNotExistError, SDKVolumeOperationError,
 )
-from tests.integration.conftest import TEST_SYSTEM
+from tests.integration import conftest
+from tests.integration.conftest import TEST_SYSTEM, make_local_node, node_sim
 from zvmsim import config as simconfig
-from zvmsim.testing import SimServer
 
 W1, W2 = '500507680b21ac40', '500507680b22ac40'
 LUN0, LUN1 = '4001400000000000', '4001400100000000'
@@ -62,20 +58,12 @@ SYSTEM = dict(TEST_SYSTEM, fcp=_fcp_config(), guests=_guests())
 
 @pytest.fixture(scope='module')
 def sim():
-    with SimServer(config=SYSTEM) as server:
-        server.node_dir = server.node()
+    with node_sim(SYSTEM) as server:
         yield server
 
 
-def make_node(sim):
-    runner = LocalRunner(env=dict(os.environ, **sim.node_env(sim.node_dir)))
-    return AccessNode(runner, device_dir=os.path.join(sim.node_dir, 'dev', 'disk', 'by-path'),
-                      repository=os.path.join(sim.state_dir, 'images'))
-
-
 def make_sdk(sim, node=True):
-    return SDKAPI(host='127.0.0.1', port=sim.port, userid='MAINT', password='MAINT',
-                  node=make_node(sim) if node else None)
+    return conftest.make_sdk(sim, make_local_node(sim) if node else None)
 
 
 @pytest.fixture

@@ -14,24 +14,22 @@ import os
 import pytest
 
 from ansible_collections.zvm.cloud.plugins.module_utils import directory
-from tests.integration.conftest import TEST_SYSTEM
+from tests.integration.conftest import node_device_dir, node_sim
 from zvmsim import requestlog
-from zvmsim.testing import SimServer
 
 W1, W2 = '500507680b21ac40', '500507680b22ac40'
 
 
 @pytest.fixture(scope='module')
 def volume_sim():
-    with SimServer(config=TEST_SYSTEM) as server:
-        server.node_dir = server.node()
+    with node_sim() as server:
         yield server
 
 
 def node_env(sim):
     env = sim.env()
     env.update(sim.node_env(sim.node_dir))
-    env.update({'ZVM_NODE_DEVICE_DIR': os.path.join(sim.node_dir, 'dev', 'disk', 'by-path'),
+    env.update({'ZVM_NODE_DEVICE_DIR': node_device_dir(sim),
                 'ZVM_TEST_REQUEST_LOG': os.path.join(sim.state_dir, requestlog.LOG_NAME)})
     return env
 

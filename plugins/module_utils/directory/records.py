@@ -1,7 +1,20 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the zvm.cloud project
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Which FCP volumes a guest has, kept in its directory entry as comment
+"""The ``* ZVMCLOUD ...`` comment records that keep, in a guest's directory
+entry, what the collection did to it (there is no database), and the FCP
+volume records themselves.
+
+Every kind of record goes through the generic helpers here:
+``comment_texts`` writes a value too long for one 72-column record over
+several (every part but the last ends with ``+``, a character none of the
+values can have), ``Continuations`` joins such parts back, ``matching``
+scans an entry's comments for one kind of record and ``replace`` puts a
+kind's records in place of the old ones.  Used by these volume records,
+``images.records`` (``* ZVMCLOUD IMAGE|CLONE``) and ``firstboot.records``
+(``* ZVMCLOUD FIRSTBOOT``).
+
+Which FCP volumes a guest has, kept in its directory entry as comment
 records, so that every tool and every controller sees the same truth and
 a lost controller loses nothing (there is no database)::
 
@@ -104,6 +117,74 @@ def volume_id(lun, wwpns, taken=()):
     raise InputError('no free volume id for LUN %s' % lun)     # pragma: no cover - 1000 collisions
 
 
+# -- generic comment records --------------------------------------------------------------------------
+
+def comment_texts(prefix, value, words=(), spare=0):
+    """The comment texts (without ``* ``) ``prefix`` + a part of ``value``,
+    each fitting the directory's record: every text but the last ends its
+    part with ``+``; the last has the rest, then each of ``words`` after a
+    blank, and ``spare`` columns left free.  ``value`` is a string or a
+    list of tokens that are never split (such as ``^`` and its letter)."""
+    tokens = list(value)
+    room = RECORD_LENGTH - 2 - len(prefix)               # after "* " and the prefix
+    tail = ''.join(' %s' % w for w in words)
+    last_room = room - len(tail) - spare
+    parts = []
+    while sum(len(t) for t in tokens) > last_room:
+        size = count = 0
+        while count < len(tokens) - 1 and size + len(tokens[count]) <= room - 1:
+            size += len(tokens[count])
+            count += 1
+        count = max(count, 1)
+        parts.append(''.join(tokens[:count]) + CONTINUED)
+        tokens = tokens[count:]
+    parts.append(''.join(tokens))
+    return [prefix + part for part in parts[:-1]] + [prefix + parts[-1] + tail]
+
+
+class Continuations:
+    """Joins the parts of values that ``comment_texts`` wrote over several
+    records, read in order, one value per key."""
+
+    def __init__(self):
+        self._parts = {}
+
+    def add(self, key, part):
+        """Keep ``part`` of ``key``'s value if it ends with ``+``; whether it did."""
+        if not part.endswith(CONTINUED):
+            return False
+        self._parts[key] = self._parts.get(key, '') + part[:-1]
+        return True
+
+    def end(self, key, part=''):
+        """The parts kept for ``key`` followed by ``part`` (the last one);
+        forgets them."""
+        return self._parts.pop(key, '') + part
+
+
+def matching(entry, regex):
+    """(statement, match) of each comment of ``entry`` that ``regex`` matches, in order."""
+    out = []
+    for st in entry.statements:
+        if isinstance(st, Comment):
+            found = regex.match(st.text)
+            if found:
+                out.append((st, found))
+    return out
+
+
+def replace(entry, old, texts, key=lambda text: text):
+    """Replace the comment statements ``old`` of ``entry`` with ``texts``
+    (without ``* ``; added at the end), unless they say the same (compared
+    through ``key``); True if the entry changed."""
+    if [key(st.text) for st in old] == [key('* ' + text) for text in texts]:
+        return False
+    entry.remove_statements(old)
+    for text in texts:
+        entry.add_comment(text)
+    return True
+
+
 # -- mount points in upper-case records ---------------------------------------------------------------
 
 def encode_mount(path):
@@ -117,20 +198,6 @@ def decode_mount(text):
     return re.sub(r'\^([a-z])', lambda m: m.group(1).upper(), text)
 
 
-def _mount_parts(encoded, room):
-    """``encoded`` in pieces of at most ``room`` characters, never splitting
-    a ``^`` from its letter; every piece but the last ends with ``+``."""
-    tokens = re.findall(r'\^.|.', encoded)
-    parts, current = [], ''
-    for token in tokens:
-        if len(current) + len(token) > room - 1:
-            parts.append(current + CONTINUED)
-            current = ''
-        current += token
-    parts.append(current)
-    return parts
-
-
 # -- records ------------------------------------------------------------------------------------------
 
 def texts(volume):
@@ -141,8 +208,8 @@ def texts(volume):
     out = ['%sOPTS %s %s %s' % (prefix, volume.os_version or '-', 'MP' if volume.multipath else 'NOMP',
                                 'ROOT' if volume.is_root_volume else 'DATA')]
     if volume.mount_point:
-        room = RECORD_LENGTH - 2 - len(prefix + 'MOUNT ')
-        out.extend('%sMOUNT %s' % (prefix, part) for part in _mount_parts(encode_mount(volume.mount_point), room))
+        # never splitting a ``^`` from its letter, and a column free on the last record
+        out.extend(comment_texts(prefix + 'MOUNT ', re.findall(r'\^.|.', encode_mount(volume.mount_point)), spare=1))
     for fcp, wwpn in volume.paths:
         out.append('%sPATH %s %s %s' % (prefix, fcp, wwpn.upper(), volume.lun.upper()))
     return out
@@ -150,18 +217,12 @@ def texts(volume):
 
 def _records(entry):
     """(statement, id, kind, rest) of each ZVMCLOUD VOLUME comment."""
-    out = []
-    for st in entry.statements:
-        if isinstance(st, Comment):
-            m = _RECORD_RE.match(st.text)
-            if m:
-                out.append((st, m.group(1).upper(), m.group(2).upper(), m.group(3)))
-    return out
+    return [(st, m.group(1).upper(), m.group(2).upper(), m.group(3)) for st, m in matching(entry, _RECORD_RE)]
 
 
 def _read(entry):
     """({id: Volume}, problems) from the entry's records."""
-    found, problems, mounts, luns = {}, [], {}, {}
+    found, problems, mounts, luns = {}, [], Continuations(), {}
     for st, vid, kind, rest in _records(entry):
         words = rest.split()
         vol = found.setdefault(vid, Volume(vid, None, []))
@@ -185,11 +246,8 @@ def _read(entry):
             else:
                 if len(words) != 1:
                     raise InputError('a MOUNT record holds one part of a mount point')
-                part = words[0]
-                if part.endswith(CONTINUED):
-                    mounts[vid] = mounts.get(vid, '') + part[:-1]
-                else:
-                    vol.mount_point = values.mount_point(decode_mount(mounts.pop(vid, '') + part))
+                if not mounts.add(vid, words[0]):
+                    vol.mount_point = values.mount_point(decode_mount(mounts.end(vid, words[0])))
         except InputError as e:
             problems.append('%s: %s' % (st.text.strip(), e))
     for vid in list(found):
@@ -232,12 +290,7 @@ def put(entry, volume):
         if len('* ' + text) > RECORD_LENGTH:     # pragma: no cover - texts() keeps within the record
             raise InputError('record %r is longer than %d columns' % (text, RECORD_LENGTH))
     old = [st for st, vid, _kind, _rest in _records(entry) if vid == volume.id]
-    if [' '.join(st.text.upper().split()) for st in old] == [' '.join(('* ' + t).upper().split()) for t in new]:
-        return False
-    entry.remove_statements(old)
-    for text in new:
-        entry.add_comment(text)
-    return True
+    return replace(entry, old, new, key=lambda text: ' '.join(text.upper().split()))
 
 
 def remove(entry, vid):

@@ -22,7 +22,7 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.zvm.cloud.plugins.module_utils.directory import Comment
+from ansible_collections.zvm.cloud.plugins.module_utils.directory import records as comments
 from ansible_collections.zvm.cloud.plugins.module_utils.errors import InputError
 
 TAG = 'ZVMCLOUD FIRSTBOOT'
@@ -41,12 +41,9 @@ def text(digest):
 def _records(entry):
     """(statement, digest or None) of each FIRSTBOOT record of ``entry``."""
     out = []
-    for st in entry.statements:
-        if isinstance(st, Comment):
-            found = _RECORD_RE.match(st.text)
-            if found:
-                digest = (found.group(1) or '').lower()
-                out.append((st, digest if _DIGEST_RE.fullmatch(digest) else None))
+    for st, found in comments.matching(entry, _RECORD_RE):
+        digest = (found.group(1) or '').lower()
+        out.append((st, digest if _DIGEST_RE.fullmatch(digest) else None))
     return out
 
 
@@ -60,10 +57,5 @@ def punched(entry):
 def replace(entry, digest, as_written=lambda t: t):
     """Make ``digest`` the entry's one FIRSTBOOT record (``as_written``: the
     text as the directory will keep it); True if the entry changed."""
-    wanted = '* ' + as_written(text(digest))
     old = [st for st, _digest in _records(entry)]
-    if [st.text for st in old] == [wanted]:
-        return False
-    entry.remove_statements(old)
-    entry.add_comment(wanted[2:])
-    return True
+    return comments.replace(entry, old, [as_written(text(digest))])

@@ -10,7 +10,7 @@ comment records, so that every run and every tool sees it (no database):
 A directory record holds 72 columns, so an image name too long for one
 record continues on the next: every record but the last ends its part of
 the name with ``+`` (a character image names cannot have), and the last
-has the rest and the md5sum.  The records of a vdev replace any earlier
+has the rest and the md5sum (``directory.records.comment_texts``).  The records of a vdev replace any earlier
 ones of that vdev, and go with its MDISK: ``DirectoryEntry.remove_mdisk``
 removes them in the same change, ``guest_delete_disks`` right after
 DirMaint deleted the disk, so a disk made again at that vdev is not taken
@@ -26,12 +26,10 @@ __metaclass__ = type
 import re
 
 from ansible_collections.zvm.cloud.plugins.module_utils import validation
-from ansible_collections.zvm.cloud.plugins.module_utils.directory import Comment
-from ansible_collections.zvm.cloud.plugins.module_utils.directory.tokens import RECORD_LENGTH
+from ansible_collections.zvm.cloud.plugins.module_utils.directory import records as comments
 
 IMAGE = 'IMAGE'
 CLONE = 'CLONE'
-CONTINUED = '+'
 _RECORD_RE = re.compile(r'^\s*\*\s*ZVMCLOUD\s+(IMAGE|CLONE)\s+([0-9A-Fa-f]{1,4})\s+(\S+)(?:\s+(\S+))?\s*$',
                         re.IGNORECASE)
 
@@ -43,17 +41,7 @@ def _prefix(kind, vdev):
 def image_texts(vdev, image_name, md5sum):
     """The comment texts (without the ``* ``) that record ``image_name``
     (md5sum ``md5sum``) on disk ``vdev``."""
-    vdev = validation.vdev(vdev)
-    prefix = _prefix(IMAGE, vdev)
-    room = RECORD_LENGTH - 2 - len(prefix)              # after "* " and the prefix
-    last_room = room - 1 - len(md5sum)
-    texts, name = [], image_name
-    while len(name) > last_room:
-        part = name[:min(room - 1, len(name) - 1)]       # the last record keeps a part of the name
-        texts.append(prefix + part + CONTINUED)
-        name = name[len(part):]
-    texts.append('%s%s %s' % (prefix, name, md5sum))
-    return texts
+    return comments.comment_texts(_prefix(IMAGE, validation.vdev(vdev)), image_name, [md5sum])
 
 
 def clone_texts(vdev, source_userid, source_vdev):
@@ -62,13 +50,8 @@ def clone_texts(vdev, source_userid, source_vdev):
 
 def _records(entry):
     """(statement, kind, vdev, first, second) of each ZVMCLOUD comment."""
-    out = []
-    for st in entry.statements:
-        if isinstance(st, Comment):
-            m = _RECORD_RE.match(st.text)
-            if m:
-                out.append((st, m.group(1).upper(), m.group(2).upper().zfill(4), m.group(3), m.group(4)))
-    return out
+    return [(st, m.group(1).upper(), m.group(2).upper().zfill(4), m.group(3), m.group(4))
+            for st, m in comments.matching(entry, _RECORD_RE)]
 
 
 def deployed(entry):
@@ -77,20 +60,18 @@ def deployed(entry):
     None) or a copy of another guest's disk (``image_name`` and ``md5sum``
     None; ``clone_of`` {'userid', 'vdev'}).  Only vdevs that still have an
     MDISK; the last complete record of a vdev counts."""
-    out, parts = {}, {}
+    out, parts = {}, comments.Continuations()
     for _st, kind, vdev, first, second in _records(entry):
         if kind == CLONE:
             if second:
                 out[vdev] = {'vdev': vdev, 'image_name': None, 'md5sum': None,
                              'clone_of': {'userid': first.upper(), 'vdev': second.upper().zfill(4)}}
-            parts.pop(vdev, None)
-        elif second is None and first.endswith(CONTINUED):
-            parts[vdev] = parts.get(vdev, '') + first[:-1]
+            parts.end(vdev)
         elif second is not None:
-            out[vdev] = {'vdev': vdev, 'image_name': parts.pop(vdev, '') + first, 'md5sum': second.lower(),
+            out[vdev] = {'vdev': vdev, 'image_name': parts.end(vdev, first), 'md5sum': second.lower(),
                          'clone_of': None}
-        else:
-            parts.pop(vdev, None)
+        elif not parts.add(vdev, first):
+            parts.end(vdev)                     # a broken record: the parts before it do not count
     return dict((v, rec) for v, rec in out.items() if entry.find_mdisk(v) is not None)
 
 
@@ -106,9 +87,4 @@ def replace(entry, vdev, texts):
     entry changed."""
     vdev = validation.vdev(vdev)
     old = [st for st, _kind, v, _a, _b in _records(entry) if v == vdev]
-    if [st.text for st in old] == ['* %s' % t for t in texts]:
-        return False
-    entry.remove_statements(old)
-    for text in texts:
-        entry.add_comment(text)
-    return True
+    return comments.replace(entry, old, texts)

@@ -13,11 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import textwrap
-
-from ansible.module_utils.basic import env_fallback
-
-from ansible_collections.zvm.cloud.plugins.module_utils import validation
+from ansible_collections.zvm.cloud.plugins.module_utils import option_table, validation
 from ansible_collections.zvm.cloud.plugins.module_utils.errors import InputError
 
 DEFAULT_KNOWN_HOSTS = '~/.ssh/known_hosts'
@@ -66,38 +62,12 @@ NAMES = tuple(o[0] for o in OPTIONS)
 
 def argument_spec():
     """The node options as an AnsibleModule argument spec."""
-    spec = {}
-    for name, kind, default, env, no_log, _doc in OPTIONS:
-        entry = {'type': kind, 'fallback': (env_fallback, [env])}
-        if default is not None:
-            entry['default'] = default
-        if no_log:
-            entry['no_log'] = True
-        spec[name] = entry
-    return spec
-
-
-def _yaml_scalar(value):
-    if isinstance(value, bool):
-        return 'true' if value else 'false'
-    return str(value)
+    return option_table.argument_spec(OPTIONS)
 
 
 def doc_options():
     """The options as documentation YAML (the ``zvm.cloud.node`` fragment)."""
-    lines = ['options:']
-    for name, kind, default, env, _no_log, doc in OPTIONS:
-        text = doc + ' If not set, the environment variable E(%s) is used.' % env
-        lines.append('  %s:' % name)
-        lines.append('    description:')
-        wrapped = textwrap.wrap(text.replace('\\', '\\\\').replace('"', '\\"'), 100)
-        lines.append('      - "%s' % wrapped[0])
-        lines.extend('        %s' % w for w in wrapped[1:])
-        lines[-1] += '"'
-        lines.append('    type: %s' % kind)
-        if default is not None:
-            lines.append('    default: %s' % _yaml_scalar(default))
-    return '\n'.join(lines) + '\n'
+    return option_table.doc_options(OPTIONS)
 
 
 def _default(params, name):

@@ -175,7 +175,10 @@ def test_fetch_http_and_https_verified(tmp_path):
         env = dict(os.environ, SSL_CERT_FILE=ca)
         rc, result, _err = run('fetch', url, tmp_path / 's', md5, env=env)
         assert rc == 0 and (tmp_path / 's').read_bytes() == DATA
-        env = dict(os.environ, SSL_CERT_FILE=cert)      # not the CA: verification fails
+        other = tmp_path / 'other'
+        other.mkdir()
+        stranger = make_ca_and_server_cert(str(other), hostname='localhost')[0]
+        env = dict(os.environ, SSL_CERT_FILE=stranger)      # another CA: verification fails
         rc, _result, err = run('fetch', url, tmp_path / 'u', env=env)
         assert rc == 2 and 'CERTIFICATE_VERIFY_FAILED' in err and 'localhost' not in err.split(':', 1)[0]
     assert not (tmp_path / 'u').exists() and not (tmp_path / 'u.part').exists()
