@@ -90,11 +90,14 @@ def zvmsim():
 
 # -- a simulator of a test module's own, with its access node ---------------------------------------------
 
+_TEST_SYSTEM = object()       # node_sim's default: TEST_SYSTEM (None is the simulator's own default system)
+
+
 @contextlib.contextmanager
-def node_sim(config=TEST_SYSTEM, **kwargs):
-    """A SimServer (``config``, ``kwargs``) with its access node set up
-    (``sim.node_dir``)."""
-    with SimServer(config=config, **kwargs) as server:
+def node_sim(config=_TEST_SYSTEM, **kwargs):
+    """A SimServer (``config``, default TEST_SYSTEM; ``kwargs``) with its
+    access node set up (``sim.node_dir``)."""
+    with SimServer(config=TEST_SYSTEM if config is _TEST_SYSTEM else config, **kwargs) as server:
         server.node()
         yield server
 
