@@ -5,7 +5,6 @@ always detached, device numbers are picked again when taken, punched files
 are purged on failure and the staged copy always removed
 (tests/integration/test_node.py does the same against zvmsim's node)."""
 
-import random
 
 import pytest
 
@@ -17,13 +16,17 @@ from ansible_collections.zvm.cloud.plugins.module_utils.node.runner import RunRe
 from tests.unit.node.fake import FakeRunner
 
 
-class Picks(random.Random):
-    """randint answers from a list (then 0x2000, 0x2001, ...)."""
+class Picks:
+    """randint answers from a list (then 0x2000, 0x2001, ...); not a
+    random.Random subclass, whose constructor takes one argument on 3.10."""
 
     def __init__(self, *values):
-        random.Random.__init__(self, 1)
         self.values = list(values)
         self.next = 0x2000
+
+    @staticmethod
+    def random():
+        return 0.0
 
     def randint(self, a, b):
         if self.values:
